@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Set up and run verkostolab from a fresh clone: ``python3 dev.py start`` or ``python3 dev.py test``.
+
+Each command creates a local virtual environment in ``.venv`` on first use (and again
+whenever ``pyproject.toml`` changes), installs the package with its test extra into it,
+and then runs:
+
+* ``start`` - the main job (see README.md);
+* ``test``  - the whole test suite (extra arguments go to pytest).
+
+Only the Python standard library is used here, so Python 3.11+ is all a machine needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".verkostolab-installed"
+
+
+def venv_python() -> Path:
+    sub = "Scripts" if os.name == "nt" else "bin"
+    exe = "python.exe" if os.name == "nt" else "python"
+    return VENV / sub / exe
+
+
+def wanted_stamp() -> str:
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> Path:
+    if sys.version_info < (3, 11):
+        sys.exit(f"verkostolab needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    py = venv_python()
+    if not py.exists():
+        print(f"Creating the virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    if not STAMP.exists() or STAMP.read_text() != wanted_stamp():
+        print("Installing verkostolab and its dependencies (a few minutes the first time) ...", flush=True)
+        run([py, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        run([py, "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"])
+        STAMP.write_text(wanted_stamp())
+    return py
+
+
+def run(cmd: list, **kwargs) -> None:
+    result = subprocess.run([str(c) for c in cmd], **kwargs)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"start", "test"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    py = ensure_environment()
+    env = dict(os.environ)
+    env["PATH"] = str(py.parent) + os.pathsep + env.get("PATH", "")
+    if command == "start":
+        cmd = [py, "-m", "verkostolab", "info", *rest]
+    else:
+        cmd = [py, "-m", "pytest", *rest]
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,93 @@
+"""The command line as a person uses it: real processes, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from verkostolab import Store, read
+
+from conftest import write_csv_folder
+
+
+def run(*args, cwd=None, env_lang=None):
+    import os
+
+    env = dict(os.environ)
+    env.pop("VERKOSTOLAB_STORE", None)
+    if env_lang:
+        env["VERKOSTOLAB_LANG"] = env_lang
+    return subprocess.run([sys.executable, "-m", "verkostolab", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_info_describes_the_sample_network_in_finnish_and_english():
+    fi = run("info")
+    assert fi.returncode == 0, fi.stderr
+    assert "esimerkkiverkosto" in fi.stdout and "toimijat" in fi.stdout and "Sektorit" in fi.stdout
+    en = run("--lang", "en", "info")
+    assert en.returncode == 0, en.stderr
+    assert "sample network" in en.stdout and "actors" in en.stdout and "Sectors" in en.stdout
+    js = run("info", "--json")
+    summary = json.loads(js.stdout)
+    assert summary["tables"]["actors"] >= 50
+    assert set(summary["sectors"]) >= {"public", "private", "third_sector", "research"}
+    assert len(summary["rounds"]) == 2
+
+
+def test_import_then_info_from_the_store(tmp_path, small_folder):
+    db = tmp_path / "w.sqlite"
+    out = run("--lang", "en", "import", small_folder, "--store", db)
+    assert out.returncode == 0, out.stderr
+    assert "actors: 3 new rows" in out.stdout
+    info = run("info", "--store", db, "--json")
+    assert json.loads(info.stdout)["tables"]["participation"] == 5
+
+
+def test_import_with_problems_prints_every_one_and_writes_nothing(tmp_path, small_tables):
+    small_tables["osallistumiset"].append(["E1", "P77"])
+    small_tables["suhteet"].append(["P1", "P3", "tuntee", "6", "", "", "31.2.2024"])
+    bad = write_csv_folder(tmp_path / "bad", small_tables)
+    db = tmp_path / "w.sqlite"
+    out = run("import", bad, "--store", db)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr and out.stdout == ""
+    assert "osallistumiset.csv, rivi 7, sarake 'toimija_id': 'P77' ei löydy taulukosta toimijat" in out.stderr
+    assert "suhteet.csv, rivi 4, sarake 'tunteminen'" in out.stderr
+    assert "suhteet.csv, rivi 4, sarake 'päivämäärä'" in out.stderr
+    assert "Mitään ei tallennettu" in out.stderr
+    assert not db.exists()
+
+
+def test_missing_file_and_bad_usage_are_messages_not_tracebacks(tmp_path):
+    out = run("--lang", "en", "import", tmp_path / "nope.xlsx", "--store", tmp_path / "x.sqlite")
+    assert out.returncode == 1 and "No such file or folder" in out.stderr
+    assert "Traceback" not in out.stderr
+    out = run("info", "--bogus")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_check_and_template(tmp_path, small_xlsx):
+    out = run("check", small_xlsx)
+    assert out.returncode == 0 and "ei ongelmia" in out.stdout
+    template = tmp_path / "pohja.xlsx"
+    out = run("template", "--out", template)
+    assert out.returncode == 0, out.stderr
+    data = read(template)  # a blank template reads as empty tables, not as an error
+    assert data.is_empty()
+    import openpyxl
+
+    wb = openpyxl.load_workbook(template)
+    assert {"Ohjeet", "toimijat", "suhteet", "tapahtumat"} <= set(wb.sheetnames)
+    guide = "\n".join(str(c.value) for row in wb["Ohjeet"].iter_rows() for c in row if c.value)
+    assert "Fill in each sheet" in guide and "Täytä jokainen välilehti" in guide
+
+
+def test_edge_list_and_participation_list_from_the_command_line(tmp_path):
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\nA,B\nB,C\n", encoding="utf-8")
+    out = run("info", edges, "--json")
+    assert json.loads(out.stdout)["tables"]["ties"] == 2

@@ -1,0 +1,46 @@
+"""verkostolab: network work (verkostotyö) and network leadership in Jupyter.
+
+Network events become a network picture, measures and tips; see DESIGN.md.  Public
+names are imported on first use, so that ``import verkostolab`` stays light (the
+participants' workshop pages start faster).
+
+>>> import verkostolab
+>>> verkostolab.load_sample().counts()["actors"] > 0
+True
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+_PUBLIC = {
+    "NetworkData": "data",
+    "read": "io",
+    "write_workbook": "io",
+    "write_template": "io",
+    "Store": "store",
+    "Submission": "store",
+    "TieAnswer": "store",
+    "load_sample": "samples",
+    "sample_path": "samples",
+    "t": "i18n",
+    "VerkostolabError": "errors",
+    "InputError": "errors",
+    "FormatError": "errors",
+    "StoreError": "errors",
+    "Problem": "errors",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'verkostolab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

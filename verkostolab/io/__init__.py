@@ -1,0 +1,106 @@
+"""Readers and writers.  Every reader returns the same validated tables.
+
+>>> from verkostolab.io import read
+>>> from verkostolab.samples import sample_path
+>>> read(sample_path()).counts()["actors"]
+60
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..data import NetworkData
+from ..errors import FormatError, InputError, Problem
+from ..schema import table_for_name
+from ..validation import RawTable, ValidationResult, validate
+from .simple import looks_like, read_edgelist_raw, read_participation_raw
+from .text import read_text_table
+from .workbook import (CSV_SUFFIXES, read_csv_folder_raw, read_csv_table_raw, read_workbook_raw,
+                       write_csv_folder, write_template, write_workbook)
+
+__all__ = ["FORMATS", "read", "read_raw", "read_validated", "detect_format", "write_workbook",
+           "write_csv_folder", "write_template"]
+
+#: Formats known to :func:`read`; ``auto`` looks at the content.
+FORMATS = ("auto", "workbook", "csv", "edgelist", "participation")
+
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+def detect_format(path) -> str:
+    """Guess the format of ``path`` from its content (and name, for single CSV tables).
+
+    Returns ``workbook`` (an .xlsx file), ``csv`` (a folder of table CSVs, or one CSV
+    named after a table), ``edgelist`` or ``participation``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FormatError("error.not_found", path=str(path))
+    if path.is_dir():
+        return "csv"
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head == _XLSX_MAGIC:
+        return "workbook"
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "workbook"  # let the reader say what is wrong with it
+    if table_for_name(path.stem):
+        return "csv"
+    text = read_text_table(path.read_bytes()[:65536], file=str(path))
+    if looks_like(text.header, "participation") and not looks_like(text.header, "ties"):
+        return "participation"
+    return "edgelist"
+
+
+def read_raw(path, *, format: str = "auto", encoding: str | None = None) -> list[RawTable]:
+    """Raw (unvalidated) tables of ``path`` in ``format``."""
+    path = Path(path)
+    if format not in FORMATS:
+        raise FormatError("error.format", path=str(path), reason=f"format {format!r}")
+    if not path.exists():
+        raise FormatError("error.not_found", path=str(path))
+    fmt = detect_format(path) if format == "auto" else format
+    if fmt == "workbook":
+        return read_workbook_raw(path)
+    if fmt == "csv":
+        if path.is_dir():
+            return read_csv_folder_raw(path, encoding=encoding)
+        table = table_for_name(path.stem)
+        if table is None:
+            raise InputError([Problem("no_tables", file=str(path),
+                                      params={"expected": "toimijat.csv, actors.csv, ties.csv ..."})],
+                             source=str(path))
+        return [read_csv_table_raw(path, table, encoding=encoding)]
+    if fmt == "edgelist":
+        return read_edgelist_raw(path, encoding=encoding)
+    if fmt == "participation":
+        return read_participation_raw(path, encoding=encoding)
+    raise FormatError("error.format", path=str(path), reason=fmt)  # pragma: no cover
+
+
+def read_validated(paths, *, format: str = "auto", encoding: str | None = None,
+                   existing: NetworkData | None = None) -> ValidationResult:
+    """Read one or more files as one data set and validate them together.
+
+    Problems of all files are collected before anything is raised.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    raws, problems = [], []
+    for p in paths:
+        try:
+            raws += read_raw(p, format=format, encoding=encoding)
+        except InputError as exc:
+            problems += exc.problems
+    source = ", ".join(str(p) for p in paths)
+    if problems:
+        raise InputError(problems, source=source)
+    return validate(raws, source=source, existing=existing)
+
+
+def read(paths, *, format: str = "auto", encoding: str | None = None) -> NetworkData:
+    """Read and validate a network from a workbook, a CSV folder, an edge list or a
+    participation list (or several of them together).  Raises
+    :class:`~verkostolab.errors.InputError` listing every problem."""
+    return read_validated(paths, format=format, encoding=encoding).data

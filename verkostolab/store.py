@@ -1,0 +1,491 @@
+"""The store: an embedded SQLite file by default, any SQLAlchemy URL otherwise.
+
+* The SQLite file is created on first write, in WAL mode with a busy timeout, so that
+  every Voilà kernel of a workshop can write at once.
+* An import is one transaction: all rows or none.  Validation happens before anything
+  is written, against what the store already holds.
+* A participant's submission (:meth:`Store.submit`) is one short transaction, retried
+  when the database is momentarily busy: nothing a participant sends is lost.
+* The schema carries a version (table ``meta``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import re
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+
+from .data import NetworkData, coerce_frame
+from .errors import InputError, Problem, StoreError
+from .i18n import t
+from .schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, fold, normalise_value
+from .validation import ValidationResult
+
+__all__ = ["Store", "ImportReport", "Submission", "TieAnswer", "default_store_url", "resolve_url"]
+
+_SQL_TYPES = {"id": sa.String, "text": sa.Text, "vocab": sa.String, "rating": sa.Integer,
+              "number": sa.Float, "date": sa.DateTime}
+
+#: How long a writer waits for another writer before giving up (SQLite busy timeout).
+BUSY_TIMEOUT_MS = 60_000
+
+
+def default_store_url() -> str:
+    """``VERKOSTOLAB_STORE`` if set, else ``verkostolab.sqlite`` in the current folder."""
+    return resolve_url(os.environ.get("VERKOSTOLAB_STORE") or "verkostolab.sqlite")
+
+
+def resolve_url(url_or_path) -> str:
+    """An SQLAlchemy URL from a URL or a plain file path (taken as an SQLite file).
+
+    >>> resolve_url("sqlite:///x.db")
+    'sqlite:///x.db'
+    >>> resolve_url("/tmp/a.sqlite")
+    'sqlite:////tmp/a.sqlite'
+    """
+    text = str(url_or_path)
+    if re.match(r"^[a-z][a-z0-9+]*://", text):
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
+    md = sa.MetaData()
+    tables = {}
+    for name in TABLE_ORDER:
+        spec = TABLES[name]
+        cols = []
+        if not spec.key:
+            cols.append(sa.Column("row_id", sa.Integer, primary_key=True, autoincrement=True))
+        for col in spec.columns:
+            cols.append(sa.Column(col.name, _SQL_TYPES[col.kind](), nullable=not col.required,
+                                  primary_key=col.name in spec.key))
+        if name == "ties":
+            cols.append(sa.Column("submitted_at", sa.DateTime, nullable=True))
+            tables[name] = sa.Table(name, md, *cols, sa.Index("ix_ties_source", "source"),
+                                    sa.Index("ix_ties_target", "target"))
+        elif name == "participation":
+            tables[name] = sa.Table(name, md, *cols, sa.Index("ix_participation_actor", "actor_id"))
+        else:
+            tables[name] = sa.Table(name, md, *cols)
+    tables["meta"] = sa.Table("meta", md, sa.Column("key", sa.String, primary_key=True),
+                              sa.Column("value", sa.Text))
+    tables["imports"] = sa.Table(
+        "imports", md,
+        sa.Column("import_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("source", sa.Text),
+        sa.Column("counts", sa.Text),
+    )
+    return md, tables
+
+
+METADATA, SQL_TABLES = _metadata()
+
+
+@dataclass
+class ImportReport:
+    """What an import added (``new``) and left out as already present (``skipped``)."""
+
+    source: str
+    store: str
+    new: dict[str, int]
+    skipped: dict[str, int]
+
+    def render(self, lang: str | None = None) -> str:
+        lines = [t("import.done", lang, source=self.source, store=self.store)]
+        for table in TABLE_ORDER:
+            if self.new.get(table) or self.skipped.get(table):
+                lines.append(t("import.rows", lang, table=t(f"table.{table}", lang),
+                               new=self.new.get(table, 0), skipped=self.skipped.get(table, 0)))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "store": self.store, "new": self.new,
+                "skipped": self.skipped}
+
+
+@dataclass
+class TieAnswer:
+    """One person named in a submission, and how well the submitter knows them."""
+
+    target: str
+    knowing: int | None = None
+    trust: int | None = None
+    commitment: int | None = None
+    kind: str = "knows"
+
+
+@dataclass
+class Submission:
+    """What a workshop participant sends: who they are and whom they know.
+
+    Either ``actor_id`` (they picked themselves from the list) or ``name`` (they added
+    themselves) must be given.  An organisation is matched by name, case and accents
+    ignored, or created.
+    """
+
+    name: str | None = None
+    actor_id: str | None = None
+    organisation: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    keywords: str | None = None
+    ties: list[TieAnswer] = field(default_factory=list)
+    event_id: str | None = None
+
+
+def _slug(text: str, prefix: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:24] or prefix
+    return f"{prefix}-{base}-{uuid.uuid4().hex[:6]}"
+
+
+def _python(value):
+    """A value SQL drivers accept: no NaN, NA, NaT or numpy scalars."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    cols = list(frame.columns)
+    return [{c: _python(v) for c, v in zip(cols, row)}
+            for row in frame.itertuples(index=False, name=None)]
+
+
+class Store:
+    """The tables of one or more networks in a database.
+
+    >>> import tempfile, os
+    >>> store = Store(os.path.join(tempfile.mkdtemp(), "demo.sqlite"))
+    >>> store.exists()
+    False
+    >>> store.load().is_empty()
+    True
+    """
+
+    def __init__(self, url=None):
+        self.url = resolve_url(url) if url is not None else default_store_url()
+        self._engine: sa.Engine | None = None
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    # -- connection ----------------------------------------------------------------------
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, if this store is one."""
+        if not self.is_sqlite:
+            return None
+        db = sa.engine.make_url(self.url).database
+        return Path(db) if db and db != ":memory:" else None
+
+    def exists(self) -> bool:
+        if self.is_sqlite:
+            return self.path is not None and self.path.exists() and self.path.stat().st_size > 0
+        try:
+            return sa.inspect(self.engine).has_table("meta")
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError("error.store", url=self.url, reason=str(exc).splitlines()[0]) from None
+
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            try:
+                if self.is_sqlite:
+                    engine = sa.create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+                    sa_event.listen(engine, "connect", _sqlite_connect)
+                    sa_event.listen(engine, "begin", _sqlite_begin)
+                else:
+                    engine = sa.create_engine(self.url, pool_pre_ping=True)
+            except (sa.exc.ArgumentError, ImportError) as exc:
+                raise StoreError("error.store", url=self.url, reason=str(exc)) from None
+            self._engine = engine
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise StoreError("error.store", url=self.url,
+                             reason=str(exc.orig if exc.orig else exc).splitlines()[0]) from exc
+
+    def create(self) -> None:
+        """Create the tables if they are not there (safe from many processes)."""
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.transaction() as conn:
+            METADATA.create_all(conn)
+            version = conn.execute(sa.select(SQL_TABLES["meta"].c.value)
+                                   .where(SQL_TABLES["meta"].c.key == "schema_version")).scalar()
+            if version is None:
+                conn.execute(SQL_TABLES["meta"].insert(),
+                             [{"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                              {"key": "created_at", "value": dt.datetime.now().isoformat()}])
+            elif int(version) > SCHEMA_VERSION:
+                raise StoreError("error.store", url=self.url,
+                                 reason=t("error.schema_version", None, found=version,
+                                          supported=SCHEMA_VERSION))
+
+    def schema_version(self) -> int | None:
+        if not self.exists():
+            return None
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(SQL_TABLES["meta"].c.value)
+                                 .where(SQL_TABLES["meta"].c.key == "schema_version")).scalar()
+        return None if value is None else int(value)
+
+    # -- reading -----------------------------------------------------------------------
+    def load(self, *, conn=None) -> NetworkData:
+        """Everything in the store as one :class:`NetworkData`."""
+        if conn is None and not self.exists():
+            return NetworkData(source=self.url)
+        if conn is None:
+            try:
+                with self.engine.connect() as c:
+                    return self._load(c)
+            except sa.exc.OperationalError as exc:
+                raise StoreError("error.store", url=self.url,
+                                 reason=str(exc.orig or exc).splitlines()[0]) from None
+        return self._load(conn)
+
+    def _load(self, conn) -> NetworkData:
+        frames = {}
+        for name in TABLE_ORDER:
+            table = SQL_TABLES[name]
+            cols = [table.c[c] for c in TABLES[name].column_names]
+            order = [table.c.row_id] if "row_id" in table.c else []
+            rows = conn.execute(sa.select(*cols).order_by(*order)).all()
+            frames[name] = pd.DataFrame(rows, columns=TABLES[name].column_names)
+        return NetworkData(frames, source=self.url)
+
+    def counts(self) -> dict[str, int]:
+        if not self.exists():
+            return {name: 0 for name in TABLE_ORDER}
+        with self.engine.connect() as conn:
+            return {name: conn.execute(sa.select(sa.func.count()).select_from(SQL_TABLES[name])).scalar()
+                    for name in TABLE_ORDER}
+
+    # -- importing ---------------------------------------------------------------------
+    def import_files(self, paths, *, format: str = "auto", encoding: str | None = None) -> ImportReport:
+        """Validate files against the store and import them in one transaction.
+
+        Raises :class:`InputError` (listing every problem) and leaves the store as it
+        was, or imports every row.
+        """
+        from .io import read_raw
+        from .validation import validate
+
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        raws, problems = [], []
+        for p in paths:
+            try:
+                raws += read_raw(p, format=format, encoding=encoding)
+            except InputError as exc:
+                problems += exc.problems
+        source = ", ".join(str(p) for p in paths)
+        if problems:
+            raise InputError(problems, source=source)
+        return self._import(lambda existing: validate(raws, source=source, existing=existing), source)
+
+    def import_data(self, data: NetworkData, *, source: str | None = None) -> ImportReport:
+        """Import an already validated bundle (e.g. from another store or a generator)."""
+        from .validation import RawTable, validate
+
+        raws = []
+        for name in TABLE_ORDER:
+            frame = data.table(name)
+            if frame.empty:
+                continue
+            records = frame.astype(object).where(frame.notna(), None).values.tolist()
+            raws.append(RawTable.from_records(name, list(frame.columns), records,
+                                              list(range(2, len(frame) + 2)),
+                                              file=source or data.source or "data"))
+        source = source or data.source or "data"
+        return self._import(lambda existing: validate(raws, source=source, existing=existing), source)
+
+    def _import(self, validate_against, source: str) -> ImportReport:
+        if not self.exists():
+            validate_against(None)  # refuse bad input before the file is created
+            self.create()
+        with self.transaction() as conn:
+            existing = self._load(conn)
+            result: ValidationResult = validate_against(existing)
+            self._insert(conn, result.data)
+            conn.execute(SQL_TABLES["imports"].insert().values(
+                at=dt.datetime.now(), source=source,
+                counts=json.dumps(result.data.counts())))
+        return ImportReport(source, self.url, result.data.counts(), result.skipped)
+
+    def _insert(self, conn, data: NetworkData, *, submitted_at=None) -> None:
+        for name in TABLE_ORDER:
+            frame = data.table(name)
+            if frame.empty:
+                continue
+            if name == "ties" and submitted_at is not None:
+                frame["submitted_at"] = submitted_at
+            conn.execute(SQL_TABLES[name].insert(), _records(frame))
+
+    # -- submissions -------------------------------------------------------------------
+    def submit(self, submission: Submission, *, retries: int = 8) -> dict:
+        """Store one participant's submission in one transaction; return the ids used.
+
+        Checked before writing (ratings 1-5, known people, a name or an id); retried with
+        back-off while another kernel holds the write lock, so that none is lost.
+        """
+        if not self.exists():
+            self.create()
+        delay = 0.05
+        for attempt in range(retries + 1):
+            try:
+                with self.transaction() as conn:
+                    return self._submit(conn, submission)
+            except StoreError as exc:
+                locked = "locked" in str(exc) or "busy" in str(exc)
+                if not locked or attempt == retries:
+                    raise
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _submit(self, conn, sub: Submission) -> dict:
+        actors = SQL_TABLES["actors"]
+        orgs = SQL_TABLES["organisations"]
+        problems: list[Problem] = []
+        where = "submission"
+        sector = None
+        if sub.sector:
+            sector = normalise_value("sector", sub.sector)
+            if sector is None:
+                problems.append(Problem("invalid_value", file=where, column="sector",
+                                        value=sub.sector, params={"allowed": "public, private, third_sector, research, education, politics, other"}))
+        actor_id = sub.actor_id
+        if actor_id:
+            if conn.execute(sa.select(actors.c.actor_id).where(actors.c.actor_id == actor_id)).first() is None:
+                problems.append(Problem("unknown_reference", file=where, column="actor_id",
+                                        value=actor_id, params={"table": "actors"}))
+        elif not (sub.name and sub.name.strip()):
+            problems.append(Problem("required_value", file=where, column="name"))
+        targets = [tie.target for tie in sub.ties]
+        known = set()
+        if targets:
+            known = {r[0] for r in conn.execute(sa.select(actors.c.actor_id)
+                                                 .where(actors.c.actor_id.in_(targets)))}
+        for i, tie in enumerate(sub.ties, start=1):
+            if tie.target not in known:
+                problems.append(Problem("unknown_reference", file=where, row=i, column="target",
+                                        value=tie.target, params={"table": "actors"}))
+            if actor_id and tie.target == actor_id:
+                problems.append(Problem("self_tie", file=where, row=i, column="target", value=actor_id))
+            for dim in ("knowing", "trust", "commitment"):
+                v = getattr(tie, dim)
+                if v is not None and (not isinstance(v, (int, np.integer)) or not 1 <= int(v) <= 5):
+                    problems.append(Problem("invalid_rating", file=where, row=i, column=dim, value=v))
+            if normalise_value("tie_kind", tie.kind) is None:
+                problems.append(Problem("invalid_value", file=where, row=i, column="kind",
+                                        value=tie.kind, params={"allowed": "knows, ..."}))
+        if sub.event_id:
+            events = SQL_TABLES["events"]
+            if conn.execute(sa.select(events.c.event_id).where(events.c.event_id == sub.event_id)).first() is None:
+                problems.append(Problem("unknown_reference", file=where, column="event_id",
+                                        value=sub.event_id, params={"table": "events"}))
+        if problems:
+            raise InputError(problems, source=where)
+
+        now = dt.datetime.now().replace(microsecond=0)
+        org_id = None
+        if sub.organisation and sub.organisation.strip():
+            wanted = fold(sub.organisation)
+            for oid, oname in conn.execute(sa.select(orgs.c.organisation_id, orgs.c.name)):
+                if fold(oname) == wanted or oid == sub.organisation:
+                    org_id = oid
+                    break
+            if org_id is None:
+                org_id = _slug(sub.organisation, "org")
+                conn.execute(orgs.insert().values(organisation_id=org_id,
+                                                  name=sub.organisation.strip(), sector=sector))
+        if not actor_id:
+            actor_id = _slug(sub.name, "p")
+            conn.execute(actors.insert().values(actor_id=actor_id, name=sub.name.strip(),
+                                                organisation_id=org_id, role=sub.role,
+                                                keywords=sub.keywords))
+            if any(tie.target == actor_id for tie in sub.ties):  # pragma: no cover - new ids are fresh
+                raise AssertionError("self tie")
+        else:
+            changes = {k: v for k, v in {"organisation_id": org_id, "role": sub.role,
+                                         "keywords": sub.keywords}.items() if v}
+            if changes:
+                conn.execute(actors.update().where(actors.c.actor_id == actor_id).values(**changes))
+        if sub.event_id:
+            part = SQL_TABLES["participation"]
+            exists = conn.execute(sa.select(part.c.actor_id).where(
+                (part.c.event_id == sub.event_id) & (part.c.actor_id == actor_id))).first()
+            if exists is None:
+                conn.execute(part.insert().values(event_id=sub.event_id, actor_id=actor_id))
+        rows = [{"source": actor_id, "target": tie.target, "event_id": sub.event_id,
+                 "kind": normalise_value("tie_kind", tie.kind),
+                 "knowing": tie.knowing, "trust": tie.trust, "commitment": tie.commitment,
+                 "weight": None, "date": now, "submitted_at": now}
+                for tie in sub.ties]
+        if rows:
+            conn.execute(SQL_TABLES["ties"].insert(), rows)
+        return {"actor_id": actor_id, "organisation_id": org_id, "ties": len(rows)}
+
+
+def _sqlite_connect(dbapi_conn, _record):
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE itself (the documented recipe).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    for _ in range(50):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except Exception as exc:  # another process is switching the mode right now
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.1)
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _sqlite_begin(conn):
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
