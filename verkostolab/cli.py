@@ -139,11 +139,11 @@ def info_command(ctx, paths, store_url, as_json):
     if summary["networks"]:
         click.echo(t("info.networks", lang))
         for network, count in summary["networks"].items():
-            click.echo(f"  {network:<36} {count:>5}")
+            click.echo(f"  {network:<42} {count:>5}")
     if summary["event_kinds"]:
         click.echo(t("info.event_kinds", lang))
         for kind, count in summary["event_kinds"].items():
-            click.echo(f"  {t(f'event_kind.{kind}', lang):<36} {count:>5}")
+            click.echo(f"  {t(f'event_kind.{kind}', lang):<42} {count:>5}")
     if summary["rounds"]:
         click.echo(t("info.rounds", lang, rounds=", ".join(summary["rounds"])))
 

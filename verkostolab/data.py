@@ -181,17 +181,20 @@ class NetworkData:
         """Row counts, period, sectors, networks and rounds as plain Python values."""
         start, end = self.date_range()
         events = self._tables["events"]
-        sectors = self.actor_sectors().fillna("unknown").value_counts()
+        def ranked(series: pd.Series) -> dict:
+            counts = series.value_counts()
+            order = sorted(counts.index, key=lambda k: (-counts[k], str(k)))
+            return {str(k): int(counts[k]) for k in order}
+
+        sectors = self.actor_sectors().fillna("unknown")
         return {
             "source": self.source,
             "tables": self.counts(),
             "period": {"start": None if start is None else start.date().isoformat(),
                        "end": None if end is None else end.date().isoformat()},
-            "sectors": {str(k): int(v) for k, v in sectors.sort_index().items()},
-            "networks": {str(k): int(v) for k, v in
-                         events["network"].dropna().value_counts().sort_index().items()},
-            "event_kinds": {str(k): int(v) for k, v in
-                            events["kind"].dropna().value_counts().sort_index().items()},
+            "sectors": ranked(sectors),
+            "networks": ranked(events["network"].dropna()),
+            "event_kinds": ranked(events["kind"].dropna()),
             "rounds": sorted(str(r) for r in self._tables["assessments"]["round"].dropna().unique()),
         }
 
