@@ -91,3 +91,55 @@ def test_edge_list_and_participation_list_from_the_command_line(tmp_path):
     edges.write_text("source,target\nA,B\nB,C\n", encoding="utf-8")
     out = run("info", edges, "--json")
     assert json.loads(out.stdout)["tables"]["ties"] == 2
+
+
+def test_measures_json_has_the_promised_shape():
+    out = run("measures", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    network = result["network"]
+    for key in ("nodes", "ties", "density", "components", "transitivity", "modularity", "stage"):
+        assert key in network
+    assert network["nodes"] == len(result["nodes"]) == 60
+    assert network["stage"] in {"fragments", "hub_and_spoke", "multi_hub", "core_periphery"}
+    node = result["nodes"][0]
+    for key in ("id", "name", "degree", "strength", "betweenness", "betweenness_raw", "closeness",
+                "eigenvector", "pagerank", "clustering", "constraint", "community"):
+        assert key in node
+
+
+def test_measures_on_an_edge_list_and_a_participation_list(tmp_path):
+    import networkx as nx
+
+    edges = tmp_path / "florentine.csv"
+    edges.write_text("source,target\n" + "\n".join(f"{a},{b}" for a, b in nx.florentine_families_graph().edges()) + "\n",
+                     encoding="utf-8")
+    result = json.loads(run("measures", edges, "--json").stdout)
+    medici = next(n for n in result["nodes"] if n["id"] == "Medici")
+    assert medici["betweenness_raw"] == pytest.approx(47.5) and medici["degree"] == 6
+    assert result["network"]["transitivity"] == pytest.approx(0.1915, abs=1e-4)
+    part = tmp_path / "attendance.csv"
+    part.write_text("event,actor\nE1,A\nE1,B\nE2,B\nE2,C\n", encoding="utf-8")
+    result = json.loads(run("measures", part, "--json").stdout)
+    assert result["network"]["ties"] == 2
+
+
+def test_measures_levels_periods_and_readable_output():
+    out = run("--lang", "en", "measures", "--level", "organisation", "--period", "2024-09:2024-12")
+    assert out.returncode == 0, out.stderr
+    assert "Network measures" in out.stdout and "network stage" in out.stdout
+    bad = run("measures", "--period", "huhtikuu")
+    assert bad.returncode != 0 and "huhtikuu" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_change_between_periods():
+    out = run("change", "--before", "2024-09:2024-12", "--after", "2025-01:2025-05", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert set(result["counts"]) >= {"new_ties", "lost_ties", "strengthened_ties", "weakened_ties",
+                                     "new_cross_sector_ties", "newcomers", "dropped_out",
+                                     "periphery_to_core"}
+    assert result["network"]["density"]["change"] == pytest.approx(
+        result["network"]["density"]["2025-01:2025-05"] - result["network"]["density"]["2024-09:2024-12"])
+    text = run("change", "--before", "2024-09:2024-12", "--after", "2025-01:2025-05")
+    assert "uusia suhteita" in text.stdout

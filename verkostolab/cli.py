@@ -148,6 +148,135 @@ def info_command(ctx, paths, store_url, as_json):
         click.echo(t("info.rounds", lang, rounds=", ".join(summary["rounds"])))
 
 
+def _check_period(_ctx, _param, value):
+    if value is None:
+        return None
+    from .data import parse_period
+    from .errors import VerkostolabError
+
+    try:
+        parse_period(value)
+    except ValueError:
+        raise VerkostolabError("error.bad_period", value=value) from None
+    return value
+
+
+def _jsonable(value):
+    import math
+
+    import numpy as np
+
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+_LEVEL = click.Choice(["person", "organisation", "sector", "network"])
+
+
+@cli.command("measures", help=t("cli.measures.help", _LANG))
+@lang_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store_url", metavar="URL", help=t("cli.opt.store", _LANG))
+@click.option("--level", type=_LEVEL, default="person", show_default=True, help=t("cli.opt.level", _LANG))
+@click.option("--period", callback=_check_period, metavar="FROM:TO", help=t("cli.opt.period", _LANG))
+@click.option("--seed", type=int, default=0, show_default=True, help=t("cli.opt.seed", _LANG))
+@click.option("--top", type=int, default=10, show_default=True, help=t("cli.opt.top", _LANG))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
+@click.pass_context
+def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
+    from .build import build_graph
+    from .measures import network_measures, network_stage, node_measures
+
+    lang = _lang(ctx)
+    data = _load(paths, store_url)
+    graph = build_graph(data, level=level, period=period)
+    nodes = node_measures(graph, seed=seed)
+    summary = network_measures(graph, seed=seed, ties=data.ties if level == "person" else None,
+                               membership=nodes["community"].to_numpy())
+    stage = network_stage(graph, nodes)
+    network = {k: _jsonable(v) for k, v in summary.to_dict().items()}
+    network["stage"] = stage.code
+    network["stage_evidence"] = {k: _jsonable(v) for k, v in stage.evidence.items()}
+    network["level"] = level
+    network["estimated"] = sorted(set(nodes.attrs.get("estimated", [])) | set(summary.estimated))
+    if as_json:
+        records = []
+        for node_id, row in nodes.iterrows():
+            record = {"id": node_id}
+            record.update({k: _jsonable(v) for k, v in row.items()})
+            records.append(record)
+        _echo_json({"network": network, "nodes": records})
+        return
+    source = data.source or "-"
+    click.echo(t("measures.title", lang, source=source, level=t(f"graph_level.{level}", lang)))
+    for key, value in summary.to_dict().items():
+        shown = "-" if _jsonable(value) is None else (f"{value:.3f}" if isinstance(value, float) else value)
+        click.echo(f"  {t(f'measure.{key}', lang):<44} {shown:>8}")
+    click.echo(f"  {t('measure.stage', lang):<44} {stage.label(lang)}")
+    click.echo("  " + stage.explain(lang))
+    if network["estimated"]:
+        click.echo(t("measures.estimated", lang, samples=nodes.attrs.get("samples", 0),
+                     measures=", ".join(network["estimated"])))
+    click.echo(t("measures.top", lang))
+    cols = ["degree", "strength", "betweenness", "closeness", "constraint", "community"]
+    head = nodes.sort_values("betweenness", ascending=False).head(top)
+    click.echo(f"  {t('measure.name', lang):<28}" + "".join(f"{t(f'measure.{c}', lang)[:12]:>13}" for c in cols))
+    for _, row in head.iterrows():
+        cells = "".join(f"{row[c]:>13.3f}" if isinstance(row[c], float) else f"{row[c]:>13}" for c in cols)
+        click.echo(f"  {str(row['name'])[:27]:<28}{cells}")
+
+
+@cli.command("change", help=t("cli.change.help", _LANG))
+@lang_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store_url", metavar="URL", help=t("cli.opt.store", _LANG))
+@click.option("--before", required=True, callback=_check_period, metavar="FROM:TO", help=t("cli.opt.before", _LANG))
+@click.option("--after", required=True, callback=_check_period, metavar="FROM:TO", help=t("cli.opt.after", _LANG))
+@click.option("--seed", type=int, default=0, show_default=True, help=t("cli.opt.seed", _LANG))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
+@click.pass_context
+def change_command(ctx, paths, store_url, before, after, seed, as_json):
+    from .measures import compare_periods
+
+    lang = _lang(ctx)
+    data = _load(paths, store_url)
+    change = compare_periods(data, before, after, seed=seed)
+    result = change.to_dict()
+    if as_json:
+        _echo_json(result)
+        return
+    click.echo(t("change.title", lang, before=before, after=after))
+    for key, value in result["counts"].items():
+        click.echo(f"  {t(f'change.{key}', lang):<44} {value:>6}")
+    for key, row in result["network"].items():
+        b, a = row[change.before_label], row[change.after_label]
+        def fmt(v, key=key):
+            if v is None:
+                return "-"
+            if key in ("nodes", "ties", "components", "communities", "diameter"):
+                return str(int(v))
+            return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+        click.echo(f"  {t(f'measure.{key}', lang):<44} {fmt(b):>8} → {fmt(a):>8}")
+    moved = change.moved_to_core
+    if len(moved):
+        click.echo(t("change.moved", lang, names=", ".join(moved["name"].astype(str))))
+
+
 @cli.command("template", help=t("cli.template.help", _LANG))
 @lang_option
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),

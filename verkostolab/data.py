@@ -228,8 +228,9 @@ class NetworkData:
         part = part[part["event_id"].isin(ids)]
 
         ties = self._tables["ties"]
-        event_dates = events.set_index("event_id")["date"]
-        when = ties["date"].fillna(ties["event_id"].map(event_dates))
+        lookup = dict(zip(events["event_id"], events["date"]))
+        event_dates = pd.to_datetime(ties["event_id"].map(lookup), errors="coerce")
+        when = ties["date"].fillna(event_dates.astype("datetime64[ns]"))
         has_event = ties["event_id"].notna()
         tkeep = pd.Series(True, index=ties.index)
         if start is not None or end is not None:

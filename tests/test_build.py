@@ -1,0 +1,134 @@
+"""Builders: projection weights, periods, levels and interop, on small known networks."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from verkostolab import read
+from verkostolab.build import (EVENT_WEIGHTS, build_graph, graph_to_tables, project_participation,
+                               tie_table, to_networkx)
+from verkostolab.data import NetworkData
+from verkostolab.samples import generate_sample
+
+
+@pytest.fixture
+def tiny():
+    return NetworkData(
+        organisations=pd.DataFrame({"organisation_id": ["O1", "O2"], "name": ["Yritys Oy", "Hubi ry"],
+                                    "sector": ["private", "third_sector"], "kind": ["company", "network_hub"]}),
+        actors=pd.DataFrame({"actor_id": ["a", "b", "c", "d"], "name": ["Aino", "Bo", "Cia", "Dan"],
+                             "organisation_id": ["O1", "O1", "O2", "O2"]}),
+        events=pd.DataFrame({"event_id": ["e1", "e2", "e3"],
+                             "date": pd.to_datetime(["2024-01-10", "2024-06-10", "2024-06-20"]),
+                             "kind": ["acquaintance", "co_development", "joint_project"],
+                             "network": ["core", "theme A", "theme B"]}),
+        participation=pd.DataFrame({"event_id": ["e1", "e1", "e1", "e2", "e2", "e3", "e3"],
+                                    "actor_id": ["a", "b", "c", "a", "c", "c", "d"]}),
+        ties=pd.DataFrame({"source": ["b", "c"], "target": ["a", "d"], "knowing": [4, 2],
+                           "trust": [3, 2], "commitment": [5, pd.NA],
+                           "date": pd.to_datetime(["2024-02-01", None])}),
+    )
+
+
+def test_projection_weights_by_event_kind_and_counts(tiny):
+    ties = tie_table(tiny).set_index(["source", "target"])
+    # a and c met at an acquaintance round (0.5) and a co-development session (2.0).
+    assert ties.loc[("a", "c"), "weight"] == pytest.approx(EVENT_WEIGHTS["acquaintance"] + EVENT_WEIGHTS["co_development"])
+    assert ties.loc[("a", "c"), "shared_events"] == 2
+    # a and b met once and b reported a tie to a: 0.5 + 1 reported, ratings kept.
+    assert ties.loc[("a", "b"), "weight"] == pytest.approx(1.5)
+    assert (ties.loc[("a", "b"), "reported"], ties.loc[("a", "b"), "trust"]) == (1, 3.0)
+    assert ties.loc[("a", "b"), "first_date"] == pd.Timestamp("2024-01-10")
+    assert ties.loc[("c", "d"), "weight"] == pytest.approx(EVENT_WEIGHTS["joint_project"] + 1.0)
+    assert np.isnan(ties.loc[("c", "d"), "commitment"])
+    assert set(ties.index) == {("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")}
+
+
+def test_projection_is_symmetric_and_matches_a_plain_count(tiny):
+    pairs = project_participation(tiny.participation)
+    expected = {("a", "b"): 1, ("a", "c"): 2, ("b", "c"): 1, ("c", "d"): 1}
+    found = {tuple(sorted((s, t))): n for s, t, n in
+             zip(pairs["source"], pairs["target"], pairs["shared_events"])}
+    assert found == expected and len(pairs) == 4  # each pair once
+
+
+def test_custom_weights_half_life_and_event_cap(tiny):
+    flat = tie_table(tiny, event_weights={}, include_reported=False).set_index(["source", "target"])
+    assert flat.loc[("a", "c"), "weight"] == 2.0
+    decayed = tie_table(tiny, event_weights={}, include_reported=False, half_life=30).set_index(["source", "target"])
+    # e1 is ~162 days older than the latest event: it counts 0.5 ** (162/30).
+    age = (pd.Timestamp("2024-06-20") - pd.Timestamp("2024-01-10")).days
+    assert decayed.loc[("a", "b"), "weight"] == pytest.approx(0.5 ** (age / 30))
+    capped = project_participation(tiny.participation, max_event_size=2)
+    assert capped.attrs["skipped_events"] == 1  # the three-person round
+    assert {tuple(sorted(p)) for p in zip(capped["source"], capped["target"])} == {("a", "c"), ("c", "d")}
+
+
+def test_graph_has_actor_attributes_and_all_actors(tiny):
+    g = build_graph(tiny)
+    assert g.vcount() == 4 and g.ecount() == 4
+    v = g.vs.find(name="c")
+    assert (v["label"], v["organisation"], v["sector"], v["kind"]) == ("Cia", "O2", "third_sector", "network_hub")
+    assert v["knowing"] == 2.0
+    lonely = tiny.replace(actors=pd.concat([tiny.actors, pd.DataFrame({"actor_id": ["e"], "name": ["Eve"]})]))
+    assert build_graph(lonely).vcount() == 5  # a participant with no ties yet is a node
+
+
+def test_period_network_keeps_only_active_people(tiny):
+    g = build_graph(tiny, period="2024-06")
+    assert sorted(g.vs["name"]) == ["a", "c", "d"]
+    assert g.ecount() == 2
+
+
+def test_organisation_sector_and_network_levels(tiny):
+    org = build_graph(tiny, level="organisation")
+    assert sorted(org.vs["name"]) == ["O1", "O2"]
+    assert org.vs.find(name="O1")["internal_weight"] == pytest.approx(1.5)  # a–b
+    assert org.es[0]["ties"] == 2  # a–c and b–c; c–d lies inside O2
+    assert org.vs.find(name="O2")["internal_weight"] == pytest.approx(4.0)
+    sector = build_graph(tiny, level="sector")
+    assert sorted(sector.vs["name"]) == ["private", "third_sector"]
+    net = build_graph(tiny, level="network")
+    edges = {tuple(sorted((net.vs[e.source]["name"], net.vs[e.target]["name"]))): e["shared_people"] for e in net.es}
+    # a and c are in the core and theme A; c is also in theme B: c spans all three.
+    assert edges == {("core", "theme A"): 2, ("core", "theme B"): 1, ("theme A", "theme B"): 1}
+
+
+def test_networkx_interop_and_tables(tiny):
+    g = build_graph(tiny)
+    nxg = to_networkx(g)
+    assert nxg.number_of_nodes() == 4 and nxg.number_of_edges() == 4
+    assert nxg.nodes["c"]["sector"] == "third_sector"
+    assert nxg.edges["a", "c"]["shared_events"] == 2
+    vertices, edges = graph_to_tables(g)
+    assert set(edges["source"]) | set(edges["target"]) == {"a", "b", "c", "d"}
+
+
+def test_davis_southern_women_as_a_participation_list(tmp_path):
+    G = nx.davis_southern_women_graph()
+    women = G.graph["top"]
+    rows = ["event,actor"] + [f"{e},{w}" for w in women for e in sorted(G[w])]
+    path = tmp_path / "davis.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = read(path)
+    assert data.counts()["participation"] == 89
+    pairs = project_participation(data.participation)
+    assert len(pairs) == 139
+    shared = {tuple(sorted((s, t))): n for s, t, n in
+              zip(pairs["source"], pairs["target"], pairs["shared_events"])}
+    assert shared[("Evelyn Jefferson", "Theresa Anderson")] == 7
+    events = project_participation(data.participation, by="event")
+    linked = set(zip(events["source"], events["target"])) | set(zip(events["target"], events["source"]))
+    early, late = [f"E{i}" for i in range(1, 6)], [f"E{i}" for i in range(10, 15)]
+    assert not any((a, b) in linked for a in early for b in late)
+
+
+def test_sample_builds_fast_at_every_level():
+    data = generate_sample()
+    for level in ("person", "organisation", "sector", "network"):
+        g = build_graph(data, level=level)
+        assert g.vcount() > 1 and g.ecount() > 0
+    assert build_graph(data, level="network").vcount() == 4

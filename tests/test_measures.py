@@ -1,0 +1,194 @@
+"""Measures against published values, on the sample network, and for change and stage."""
+
+from __future__ import annotations
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from verkostolab import read
+from verkostolab.build import build_graph
+from verkostolab.data import NetworkData
+from verkostolab.measures import (boundary_spanners, communities, compare_graphs, compare_periods,
+                                  network_measures, network_stage, node_measures)
+from verkostolab.samples import generate_sample
+
+
+def edge_list_file(tmp_path, graph: nx.Graph, name: str):
+    path = tmp_path / f"{name}.csv"
+    lines = ["source,target"] + [f"{a},{b}" for a, b in graph.edges()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sample():
+    data = generate_sample()
+    graph = build_graph(data)
+    return data, graph, node_measures(graph)
+
+
+def test_florentine_families(tmp_path):
+    g = build_graph(read(edge_list_file(tmp_path, nx.florentine_families_graph(), "florentine")))
+    nodes = node_measures(g)
+    medici = nodes.loc["Medici"]
+    assert medici["degree"] == 6
+    assert medici["betweenness_raw"] == pytest.approx(47.5)
+    assert medici["betweenness"] == pytest.approx(0.522, abs=5e-4)
+    assert nodes["betweenness"].idxmax() == "Medici"
+    summary = network_measures(g)
+    assert summary["transitivity"] == pytest.approx(0.1915, abs=5e-5)
+    assert summary["nodes"] == 15 and summary["ties"] == 20
+    expected = nx.closeness_centrality(nx.florentine_families_graph())
+    for family, value in expected.items():
+        assert nodes.loc[family, "closeness"] == pytest.approx(value)
+
+
+def test_karate_club(tmp_path):
+    G = nx.karate_club_graph()
+    g = build_graph(read(edge_list_file(tmp_path, nx.Graph(G.edges()), "karate")))
+    nodes = node_measures(g)
+    assert nodes.loc["0", "betweenness_raw"] == pytest.approx(231.07, abs=0.01)
+    assert nodes.loc["33", "betweenness_raw"] == pytest.approx(160.55, abs=0.01)
+    assert nodes.loc["33", "degree"] == 17
+    H = nx.Graph(G.edges())
+    for name, expected in [("clustering", nx.clustering(H)), ("constraint", nx.constraint(H)),
+                           ("effective_size", nx.effective_size(H)), ("coreness", nx.core_number(H))]:
+        for node, value in expected.items():
+            assert nodes.loc[str(node), name] == pytest.approx(value), (name, node)
+    eig = nx.eigenvector_centrality_numpy(H)
+    top = max(eig.values())
+    assert nodes.loc["0", "eigenvector"] == pytest.approx(eig[0] / top)
+    pr = nx.pagerank(H)
+    assert nodes.loc["33", "pagerank"] == pytest.approx(pr[33], rel=1e-4)
+    summary = network_measures(g)
+    assert summary["average_clustering"] == pytest.approx(nx.average_clustering(H))
+    assert summary["average_path_length"] == pytest.approx(nx.average_shortest_path_length(H))
+    assert summary["diameter"] == 5
+    assert 0.35 < summary["modularity"] < 0.45 and summary["communities"] >= 3
+
+
+def test_communities_are_reproducible_for_a_seed():
+    g = ig.Graph.Famous("Zachary")
+    a, b = communities(g, seed=7), communities(g, seed=7)
+    assert (a == b).all()
+    assert a[0] != a[33]  # the two factions of the club
+    sizes = np.bincount(a)
+    assert (np.diff(sizes) <= 0).all()  # numbered by size
+
+
+def test_sampled_path_measures_above_the_exact_limit():
+    g = ig.Graph.Barabasi(3000, 3)
+    g.vs["name"] = [f"v{i}" for i in range(g.vcount())]
+    sampled = node_measures(g, exact_limit=1000, samples=300, seed=1)
+    exact = node_measures(g)
+    assert sampled.attrs["estimated"] == ["betweenness", "betweenness_raw", "closeness"]
+    assert exact.attrs["estimated"] == []
+    rho = pd.Series(sampled["betweenness"]).corr(exact["betweenness"], method="spearman")
+    assert rho > 0.9
+    top = exact["betweenness"].nlargest(30).index
+    assert len(set(top) & set(sampled["betweenness"].nlargest(30).index)) >= 24
+    rel = (sampled.loc[top, "closeness"] / exact.loc[top, "closeness"] - 1).abs()
+    assert rel.median() < 0.05
+
+
+def test_sample_network_reads_sensibly(sample):
+    data, graph, nodes = sample
+    orgs = data.organisations.set_index("organisation_id")
+    kind = nodes["organisation"].map(orgs["kind"])
+    # The network hub and the incubator broker between sectors: their staff top betweenness.
+    top5 = nodes.nlargest(5, "betweenness")
+    assert set(kind[top5.index]) == {"network_hub", "incubator"}
+    # ... and they reach every sector.
+    spanners = boundary_spanners(graph, by="sector")
+    for person in top5.index:
+        assert len(spanners.loc[person, "connects"]) == data.organisations["sector"].nunique()
+    # The nearly isolated people are at the edge.
+    edge = nodes.nsmallest(2, "degree")
+    assert (edge["coreness"] < nodes["coreness"].median()).all()
+    summary = network_measures(graph, ties=data.ties, membership=nodes["community"].to_numpy())
+    assert summary["components"] == 1
+    assert summary["cross_sector_share"] > 0.5 and summary["ei_sector"] > 0
+    assert summary["communities"] >= 3
+    assert 0 <= summary["reciprocity"] < 0.5
+    stage = network_stage(graph, nodes)
+    assert stage.code in {"multi_hub", "core_periphery"}
+    assert "keskittyneisyys" in stage.explain("fi") or "ydin" in stage.explain("fi")
+    assert stage.evidence["degree_centralisation"] < 0.5
+
+
+def test_boundary_spanners_between_theme_networks(sample):
+    data, graph, _ = sample
+    spanners = boundary_spanners(graph, by="network", data=data)
+    assert spanners.index[0] in set(
+        data.actors.merge(data.organisations, on="organisation_id")
+        .query("kind in ['network_hub', 'incubator']")["actor_id"])
+    assert spanners["links"].max() == 6  # four networks: six pairs
+
+
+def test_sole_bridge_is_found():
+    # Two sectors linked only through b (a–b–c), plus a direct public pair.
+    data = NetworkData(
+        organisations=pd.DataFrame({"organisation_id": ["O1", "O2"], "name": ["A", "B"],
+                                    "sector": ["private", "public"]}),
+        actors=pd.DataFrame({"actor_id": list("abcd"), "name": list("ABCD"),
+                             "organisation_id": ["O1", "O1", "O2", "O2"]}),
+        ties=pd.DataFrame({"source": ["a", "b", "c"], "target": ["b", "c", "d"]}))
+    graph = build_graph(data)
+    assert network_stage(graph).code in {"hub_and_spoke", "multi_hub"}
+    spanners = boundary_spanners(graph, by="sector")
+    # b and c are the tie between the sectors; the pair is linked directly, so no sole link.
+    assert set(spanners.index) == {"b", "c"}
+    assert spanners["n_sole_links"].sum() == 0
+
+
+def test_stages_on_textbook_shapes():
+    star = ig.Graph.Star(12)
+    assert network_stage(star).code == "hub_and_spoke"
+    fragments = ig.Graph.Ring(4) + ig.Graph.Ring(4) + ig.Graph.Ring(4)
+    assert network_stage(fragments).code == "fragments"
+    # A dense core of 8 with 16 peripheral people each tied to one core member.
+    core = ig.Graph.Full(8)
+    cp = core + ig.Graph(16)
+    cp.add_edges([(i % 8, 8 + i) for i in range(16)])
+    stage = network_stage(cp)
+    assert stage.code == "core_periphery", stage.evidence
+    small_world = ig.Graph.Watts_Strogatz(1, 60, 3, 0.1)
+    assert network_stage(small_world).code == "multi_hub"
+
+
+def test_change_between_two_small_rounds():
+    base = dict(
+        organisations=pd.DataFrame({"organisation_id": ["O1", "O2"], "name": ["A", "B"],
+                                    "sector": ["private", "public"]}),
+        actors=pd.DataFrame({"actor_id": list("abcde"), "name": list("ABCDE"),
+                             "organisation_id": ["O1", "O1", "O2", "O2", "O2"]}),
+        events=pd.DataFrame({"event_id": ["r1", "r2"], "date": pd.to_datetime(["2024-01-01", "2024-06-01"]),
+                             "kind": ["meeting", "meeting"]}),
+    )
+    data = NetworkData(**base, ties=pd.DataFrame({
+        "source": ["a", "a", "b", "a", "a", "c"], "target": ["b", "c", "d", "b", "c", "e"],
+        "event_id": ["r1", "r1", "r1", "r2", "r2", "r2"], "weight": [1, 1, 1, 3, 1, 2]}))
+    change = compare_periods(data, "2024-01", "2024-06")
+    status = change.ties.set_index(["source", "target"])["status"].to_dict()
+    assert status == {("a", "b"): "strengthened", ("a", "c"): "same", ("b", "d"): "lost",
+                      ("c", "e"): "new"}
+    counts = change.counts()
+    assert counts["new_ties"] == 1 and counts["lost_ties"] == 1
+    assert counts["new_cross_sector_ties"] == 0  # c and e are both public
+    people = change.people["status"].to_dict()
+    assert people["e"] == "newcomer" and people["d"] == "dropped_out"
+    assert change.summary.loc["ties", "change"] == 0
+
+
+def test_change_on_the_sample(sample):
+    data = sample[0]
+    change = compare_periods(data, "2024-09:2024-12", "2025-01:2025-05")
+    counts = change.counts()
+    assert counts["new_ties"] > 0 and counts["strengthened_ties"] > 0
+    assert counts["new_cross_sector_ties"] <= counts["new_ties"]
+    assert set(change.summary.columns) == {"2024-09:2024-12", "2025-01:2025-05", "change"}
+    moved = change.moved_to_core
+    assert (~moved["core_before"] & moved["core_after"]).all()

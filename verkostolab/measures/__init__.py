@@ -1,0 +1,14 @@
+"""Measures of networks, by topic: node centrality, whole-network structure, change
+between periods, and the network's stage."""
+
+from .centrality import EXACT_LIMIT, NODE_COLUMNS, burt_constraint, communities, node_measures
+from .change import Change, compare_graphs, compare_periods
+from .stage import STAGES, Stage, core_members, network_stage
+from .structure import NetworkSummary, boundary_spanners, ei_index, network_measures, reciprocity
+
+__all__ = [
+    "EXACT_LIMIT", "NODE_COLUMNS", "node_measures", "communities", "burt_constraint",
+    "NetworkSummary", "network_measures", "ei_index", "reciprocity", "boundary_spanners",
+    "Change", "compare_graphs", "compare_periods",
+    "Stage", "STAGES", "network_stage", "core_members",
+]
