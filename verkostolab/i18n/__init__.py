@@ -1,7 +1,8 @@
 """The message catalogue: every text a person sees, in Finnish and English.
 
-Messages live in ``fi.json`` and ``en.json`` beside this module, one flat mapping of
-keys to :py:meth:`str.format` templates each.  Finnish is the default language.
+Messages live in ``fi.json`` and ``en.json`` beside this module, and in one
+``<topic>.fi.json`` / ``<topic>.en.json`` pair per topic, each a flat mapping of keys to
+:py:meth:`str.format` templates.  Finnish is the default language.
 
 >>> t("sector.public", lang="fi")
 'julkinen sektori'
@@ -16,7 +17,8 @@ import os
 from functools import cache
 from importlib import resources
 
-__all__ = ["LANGUAGES", "DEFAULT_LANG", "t", "catalogue", "check_lang", "default_lang"]
+__all__ = ["LANGUAGES", "DEFAULT_LANG", "t", "catalogue", "catalogue_files", "check_lang",
+           "default_lang"]
 
 LANGUAGES = ("fi", "en")
 DEFAULT_LANG = "fi"
@@ -26,8 +28,22 @@ DEFAULT_LANG = "fi"
 def catalogue(lang: str) -> dict[str, str]:
     """Return the whole catalogue of ``lang`` as a mapping of key to template."""
     check_lang(lang)
-    text = resources.files(__name__).joinpath(f"{lang}.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    merged: dict[str, str] = {}
+    for name, messages in catalogue_files(lang).items():
+        clash = set(merged) & set(messages)
+        if clash:
+            raise ValueError(f"message keys defined twice ({name}): {', '.join(sorted(clash))}")
+        merged.update(messages)
+    return merged
+
+
+def catalogue_files(lang: str) -> dict[str, dict[str, str]]:
+    """The catalogue files of ``lang``: ``<lang>.json`` and one ``<topic>.<lang>.json``
+    per topic (e.g. ``advice.fi.json``), each a flat mapping of key to template."""
+    folder = resources.files(__name__)
+    names = sorted(f.name for f in folder.iterdir()
+                   if f.name == f"{lang}.json" or f.name.endswith(f".{lang}.json"))
+    return {name: json.loads(folder.joinpath(name).read_text(encoding="utf-8")) for name in names}
 
 
 def check_lang(lang: str) -> str:
