@@ -12,6 +12,8 @@ import pytest
 
 # Keep Jupyter's configuration and runtime files out of the home directory.
 os.environ.setdefault("VERKOSTOLAB_LANG", "fi")
+# Pseudonyms in tests come from a fixed salt, not from a file in the home directory.
+os.environ.setdefault("VERKOSTOLAB_SALT", "verkostolab-tests")
 
 
 SMALL = {

@@ -277,6 +277,39 @@ def change_command(ctx, paths, store_url, before, after, seed, as_json):
         click.echo(t("change.moved", lang, names=", ".join(moved["name"].astype(str))))
 
 
+@cli.command("picture", help=t("cli.picture.help", _LANG))
+@lang_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store_url", metavar="URL", help=t("cli.opt.store", _LANG))
+@click.option("--period", callback=_check_period, metavar="FROM:TO", help=t("cli.opt.period", _LANG))
+@click.option("--level", type=_LEVEL, default="person", show_default=True, help=t("cli.opt.level", _LANG))
+@click.option("--size-by", "size_by", default="degree", show_default=True, metavar="MEASURE",
+              help=t("cli.opt.size_by", _LANG))
+@click.option("--min-weight", "min_weight", type=float, default=0.0, show_default=True,
+              help=t("cli.opt.min_weight", _LANG))
+@click.option("--pseudonymise", is_flag=True, help=t("cli.opt.pseudonymise", _LANG))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help=t("cli.opt.out", _LANG))
+@click.pass_context
+def picture_command(ctx, paths, store_url, period, level, size_by, min_weight, pseudonymise, out):
+    from .errors import VerkostolabError
+    from .viz import SIZE_MEASURES, network_picture, save_html, save_png
+
+    lang = _lang(ctx)
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".png"):
+        raise VerkostolabError("error.out_suffix", path=str(out))
+    if size_by not in SIZE_MEASURES:
+        raise VerkostolabError("error.unknown_measure", value=size_by, allowed=", ".join(SIZE_MEASURES))
+    data = _load(paths, store_url)
+    picture = network_picture(data, level=level, period=period, size_by=size_by, lang=lang,
+                              pseudonymise=pseudonymise, min_weight=min_weight)
+    if suffix == ".png":
+        save_png(picture.figure, out)
+    else:
+        save_html(picture.figure, out, title=picture.figure.title.text)
+    click.echo(t("cli.picture.done", lang, path=out, nodes=len(picture.nodes), ties=len(picture.ties)))
+
+
 @cli.command("template", help=t("cli.template.help", _LANG))
 @lang_option
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),

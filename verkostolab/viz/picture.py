@@ -1,0 +1,246 @@
+"""The network picture: a Bokeh figure of people (or organisations, sectors, networks)
+and their ties, with fixed positions so that rounds can be compared side by side.
+
+* Nodes: fill colour by sector (legend in Finnish or English), size by a measure,
+  marker by organisation kind; hover shows name, organisation, sector and measures.
+* Ties: width by strength; grey when people only met at events, dark grey when a tie was
+  reported, blue for co-development and joint projects (as in the deck), and ties new
+  since ``previous`` highlighted on top.
+* Positions: from :func:`~verkostolab.viz.layout.layout_positions`; by default computed
+  on the *whole* data, so that pictures of different periods put everybody in the
+  same place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from bokeh.models import (ColumnDataSource, HoverTool, Label, LabelSet, Legend, LegendItem,
+                          Range1d)
+from bokeh.plotting import figure
+
+from ..build import build_graph, project_participation
+from ..data import NetworkData
+from ..i18n import t
+from ..measures.centrality import node_measures
+from ..privacy import pseudonymise_labels
+from .layout import layout_positions
+from .style import TIE_COLOURS, kind_marker, scale_sizes, scale_widths, sector_colour
+
+__all__ = ["Picture", "network_picture", "SIZE_MEASURES", "CO_DEVELOPMENT_KINDS"]
+
+#: Measures a picture can size its nodes by.
+SIZE_MEASURES = ("degree", "strength", "betweenness", "closeness", "eigenvector", "pagerank",
+                 "coreness", "effective_size")
+CO_DEVELOPMENT_KINDS = ("co_development", "joint_project")
+
+
+@dataclass
+class Picture:
+    """A drawn network: the Bokeh ``figure`` and what was drawn on it."""
+
+    figure: object
+    positions: pd.DataFrame
+    nodes: pd.DataFrame
+    ties: pd.DataFrame
+    notes: list = field(default_factory=list)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .export import figure_html
+
+        return {"text/html": figure_html(self.figure)}
+
+
+def _tie_kinds(data: NetworkData, ties: pd.DataFrame) -> pd.Series:
+    """``co_development``, ``reported`` or ``met`` for each row of ``ties``."""
+    kind = pd.Series(np.where(ties["reported"] > 0, "reported", "met"), index=ties.index)
+    codev_events = data.events[data.events["kind"].isin(CO_DEVELOPMENT_KINDS)]["event_id"]
+    part = data.participation[data.participation["event_id"].isin(codev_events)]
+    pairs = set()
+    if len(part):
+        p = project_participation(part)
+        pairs |= {tuple(sorted((a, b))) for a, b in zip(p["source"].astype(str), p["target"].astype(str))}
+    rep = data.ties[data.ties["kind"].isin(CO_DEVELOPMENT_KINDS)]
+    pairs |= {tuple(sorted((str(a), str(b)))) for a, b in zip(rep["source"], rep["target"])}
+    if pairs:
+        key = [tuple(sorted((str(a), str(b)))) for a, b in zip(ties["source"], ties["target"])]
+        kind[[k in pairs for k in key]] = "co_development"
+    return kind
+
+
+def _edge_frame(graph) -> pd.DataFrame:
+    names = np.asarray(graph.vs["name"], dtype=object)
+    frame = graph.get_edge_dataframe()
+    if frame.empty:
+        return pd.DataFrame(columns=["source", "target", "weight", "reported", "shared_events"])
+    frame["source"] = names[frame["source"].to_numpy()]
+    frame["target"] = names[frame["target"].to_numpy()]
+    for col in ("reported", "shared_events"):
+        if col not in frame:
+            frame[col] = 0
+    return frame.reset_index(drop=True)
+
+
+def network_picture(data: NetworkData, *, level: str = "person", period=None, network=None,
+                    size_by: str = "degree", lang: str | None = None,
+                    pseudonymise: bool = False, positions: pd.DataFrame | None = None,
+                    previous: NetworkData | None = None, min_weight: float = 0.0,
+                    labels: str = "auto", title: str | None = None, seed: int = 0,
+                    width: int = 900, height: int = 700) -> Picture:
+    """Draw the network of ``data`` (see the module text).
+
+    Parameters
+    ----------
+    positions : DataFrame, optional
+        Positions to keep (``x``, ``y`` by id); by default the layout of the whole data.
+    previous : NetworkData, optional
+        Ties absent from ``previous`` are highlighted as new.
+    min_weight : float
+        Ties weaker than this are not drawn (a dense network becomes readable).
+    labels : {"auto", "all", "none"}
+        Name labels: all nodes, none, or (auto) all up to 80 nodes, else the 30 largest.
+    """
+    if size_by not in SIZE_MEASURES:
+        raise ValueError(f"size_by must be one of {', '.join(SIZE_MEASURES)}")
+    graph = build_graph(data, level=level, period=period, network=network)
+    if positions is None:
+        base = build_graph(data, level=level) if (period is not None or network is not None) else graph
+        positions = layout_positions(base, seed=seed)
+    positions = layout_positions(graph, fixed=positions, seed=seed)
+    measures = node_measures(graph, seed=seed)
+    ids = [str(v) for v in graph.vs["name"]]
+    nodes = pd.DataFrame(index=pd.Index(ids, name="id"))
+    attrs = {a: graph.vs[a] for a in graph.vs.attributes()}
+    nodes["label"] = attrs.get("label", ids)
+    if pseudonymise and level == "person":
+        nodes["label"] = pseudonymise_labels(ids, lang=lang)
+    nodes["organisation"] = attrs.get("organisation_name", attrs.get("organisation", [None] * len(ids)))
+    if pseudonymise and level == "organisation":
+        nodes["label"] = pseudonymise_labels(ids, lang=lang)
+    sectors = attrs.get("sector", [None] * len(ids))
+    nodes["sector"] = [s if isinstance(s, str) else "unknown" for s in sectors]
+    nodes["sector_label"] = [t(f"sector.{s}", lang) for s in nodes["sector"]]
+    kinds = attrs.get("kind", [None] * len(ids))
+    nodes["kind_label"] = [t(f"organisation_kind.{k}", lang) if isinstance(k, str) else "" for k in kinds]
+    nodes["marker"] = [kind_marker(k) for k in kinds]
+    nodes["colour"] = [sector_colour(s) for s in nodes["sector"]]
+    nodes["degree"] = measures["degree"].to_numpy()
+    nodes["betweenness"] = measures["betweenness"].round(3).to_numpy()
+    nodes["size_value"] = measures[size_by].to_numpy()
+    nodes["size"] = scale_sizes(nodes["size_value"])
+    nodes[["x", "y"]] = positions.loc[ids, ["x", "y"]].to_numpy()
+    if pseudonymise and level == "person":
+        nodes["organisation"] = ""
+
+    ties = _edge_frame(graph)
+    if level == "person" and len(ties):
+        ties["kind"] = _tie_kinds(data if period is None and network is None
+                                  else data.filter(period=period, network=network), ties)
+    else:
+        ties["kind"] = "met"
+    ties = ties[ties["weight"] >= min_weight].reset_index(drop=True)
+    ties["new"] = False
+    if previous is not None and len(ties):
+        before = build_graph(previous, level=level)
+        old = {tuple(sorted(p)) for p in zip(*[_edge_frame(before)[c].astype(str) for c in ("source", "target")])}
+        ties["new"] = [tuple(sorted((str(a), str(b)))) not in old for a, b in zip(ties["source"], ties["target"])]
+
+    fig = figure(width=width, height=height, tools="pan,wheel_zoom,box_zoom,reset,save",
+                 active_scroll="wheel_zoom", toolbar_location="above", match_aspect=True,
+                 name="network_picture")
+    fig.axis.visible = False
+    fig.grid.visible = False
+    fig.outline_line_color = None
+    source_name = title or data.source or ""
+    when = t("picture.period", lang, period=period) if period else t("picture.all_time", lang)
+    fig.title.text = f"{t('picture.title', lang, source=source_name)} — {when}"
+    fig.title.text_font_size = "16pt"
+    pad = 0.15
+    if len(nodes):
+        xr, yr = nodes["x"].agg(["min", "max"]), nodes["y"].agg(["min", "max"])
+        dx, dy = (xr["max"] - xr["min"]) or 1.0, (yr["max"] - yr["min"]) or 1.0
+        fig.x_range = Range1d(xr["min"] - pad * dx, xr["max"] + pad * dx)
+        fig.y_range = Range1d(yr["min"] - pad * dy, yr["max"] + pad * dy)
+
+    legend_items = []
+    pos = nodes[["x", "y"]]
+    for kind in ("met", "reported", "co_development"):
+        sub = ties[(ties["kind"] == kind) & ~ties["new"]]
+        if sub.empty:
+            continue
+        r = _draw_ties(fig, sub, pos, TIE_COLOURS[kind], alpha=0.35 if kind == "met" else 0.6,
+                       name=f"ties_{kind}")
+        legend_items.append(LegendItem(label=t(f"picture.tie.{kind}", lang), renderers=[r]))
+    new = ties[ties["new"]]
+    if not new.empty:
+        r = _draw_ties(fig, new, pos, TIE_COLOURS["new"], alpha=0.9, name="ties_new", dash="dashed")
+        legend_items.append(LegendItem(label=t("picture.tie.new", lang), renderers=[r]))
+
+    node_renderers = []
+    sector_order = [s for s in ("private", "public", "third_sector", "research", "education",
+                                "politics", "other", "unknown") if s in set(nodes["sector"])]
+    for sector in sector_order:
+        sub = nodes[nodes["sector"] == sector].reset_index()
+        src = _source(sub)
+        r = fig.scatter("x", "y", source=src, size="size", marker="marker", fill_color="colour",
+                        line_color="#333333", line_width=1.2, fill_alpha=0.95,
+                        name=f"nodes_{sector}")
+        node_renderers.append(r)
+    # The legend shows each sector's colour on a plain circle and each kind's marker in
+    # white: one invisible renderer, one legend row per data row (LegendItem.index).
+    kind_order = sorted({k for k in kinds if isinstance(k, str)})
+    keys = pd.DataFrame({
+        "x": np.nan, "y": np.nan,
+        "marker": ["circle"] * len(sector_order) + [kind_marker(k) for k in kind_order],
+        "colour": [sector_colour(s) for s in sector_order] + ["#FFFFFF"] * len(kind_order)})
+    key_renderer = fig.scatter("x", "y", source=_source(keys), marker="marker", size=12,
+                               fill_color="colour", line_color="#333333", name="legend_keys")
+    for i, sector in enumerate(sector_order):
+        legend_items.append(LegendItem(label=t(f"sector.{sector}", lang), renderers=[key_renderer], index=i))
+    for j, kind in enumerate(kind_order):
+        legend_items.append(LegendItem(label=t(f"organisation_kind.{kind}", lang),
+                                       renderers=[key_renderer], index=len(sector_order) + j))
+    hover = [(t("picture.hover.name", lang), "@label"),
+             (t("picture.hover.sector", lang), "@sector_label"),
+             (t("picture.hover.degree", lang), "@degree"),
+             (t("picture.hover.betweenness", lang), "@betweenness")]
+    if level in ("person", "organisation"):
+        hover.insert(1, (t("picture.hover.organisation", lang), "@organisation"))
+        hover.insert(3, (t("picture.hover.kind", lang), "@kind_label"))
+    fig.add_tools(HoverTool(renderers=node_renderers, tooltips=hover))
+
+    show_labels = labels == "all" or (labels == "auto" and len(nodes) <= 80)
+    if labels == "auto" and len(nodes) > 80:
+        shown = nodes.nlargest(30, "size_value")
+    else:
+        shown = nodes if show_labels else nodes.iloc[0:0]
+    if len(shown):
+        lab = _source(shown.reset_index()[["x", "y", "label", "size"]])
+        fig.add_layout(LabelSet(x="x", y="y", text="label", source=lab, x_offset=7, y_offset=5,
+                                text_font_size="9pt", text_color="#222222", name="labels"))
+    legend = Legend(items=legend_items, location="top_left", click_policy="hide",
+                    label_text_font_size="10pt", glyph_height=14, label_height=14, spacing=1,
+                    name="legend")
+    fig.add_layout(legend, "right")
+    count_text = t("picture.nodes_ties", lang, nodes=len(nodes), ties=len(ties))
+    size_text = t("picture.size_by", lang, measure=t(f"measure.{size_by}", lang) if size_by != "coreness" and size_by != "effective_size" else size_by)
+    fig.add_layout(Label(x=10, y=10, x_units="screen", y_units="screen", text=f"{count_text} · {size_text}",
+                         text_font_size="10pt", text_color="#444444", name="caption"))
+    return Picture(fig, positions, nodes, ties)
+
+
+def _draw_ties(fig, ties, pos, colour, *, alpha, name, dash="solid"):
+    a = pos.reindex(ties["source"].astype(str)).to_numpy(dtype=float)
+    b = pos.reindex(ties["target"].astype(str)).to_numpy(dtype=float)
+    src = ColumnDataSource({"x0": a[:, 0], "y0": a[:, 1], "x1": b[:, 0], "y1": b[:, 1],
+                            "width": scale_widths(ties["weight"]),
+                            "weight": ties["weight"].round(2).to_numpy(dtype=float)})
+    return fig.segment("x0", "y0", "x1", "y1", source=src, line_width="width", line_color=colour,
+                       line_alpha=alpha, line_dash=dash, name=name)
+
+
+def _source(frame: pd.DataFrame) -> ColumnDataSource:
+    """A data source from a frame's columns (not its index)."""
+    return ColumnDataSource({str(c): frame[c].to_numpy() for c in frame.columns})
