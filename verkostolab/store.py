@@ -22,16 +22,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+import numbers
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
-from .data import NetworkData, coerce_frame
 from .errors import InputError, Problem, StoreError
 from .i18n import t
 from .schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, fold, normalise_value
-from .validation import ValidationResult
+
+if TYPE_CHECKING:  # pandas and the tables load on first use: participants' pages start fast
+    from .data import NetworkData
 
 __all__ = ["Store", "ImportReport", "Submission", "TieAnswer", "default_store_url", "resolve_url"]
 
@@ -82,6 +84,13 @@ def _metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
             tables[name] = sa.Table(name, md, *cols)
     tables["meta"] = sa.Table("meta", md, sa.Column("key", sa.String, primary_key=True),
                               sa.Column("value", sa.Text))
+    tables["notes"] = sa.Table(
+        "notes", md,
+        sa.Column("note_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("round", sa.String),
+        sa.Column("text", sa.Text, nullable=False),
+    )
     tables["imports"] = sa.Table(
         "imports", md,
         sa.Column("import_id", sa.Integer, primary_key=True, autoincrement=True),
@@ -154,6 +163,9 @@ def _slug(text: str, prefix: str) -> str:
 
 def _python(value):
     """A value SQL drivers accept: no NaN, NA, NaT or numpy scalars."""
+    import numpy as np
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and np.isnan(value):
@@ -165,7 +177,7 @@ def _python(value):
     return value
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
+def _records(frame) -> list[dict]:
     cols = list(frame.columns)
     return [{c: _python(v) for c, v in zip(cols, row)}
             for row in frame.itertuples(index=False, name=None)]
@@ -272,8 +284,10 @@ class Store:
         return None if value is None else int(value)
 
     # -- reading -----------------------------------------------------------------------
-    def load(self, *, conn=None) -> NetworkData:
+    def load(self, *, conn=None) -> "NetworkData":
         """Everything in the store as one :class:`NetworkData`."""
+        from .data import NetworkData
+
         if conn is None and not self.exists():
             return NetworkData(source=self.url)
         if conn is None:
@@ -285,7 +299,11 @@ class Store:
                                  reason=str(exc.orig or exc).splitlines()[0]) from None
         return self._load(conn)
 
-    def _load(self, conn) -> NetworkData:
+    def _load(self, conn) -> "NetworkData":
+        import pandas as pd
+
+        from .data import NetworkData
+
         frames = {}
         for name in TABLE_ORDER:
             table = SQL_TABLES[name]
@@ -325,7 +343,7 @@ class Store:
             raise InputError(problems, source=source)
         return self._import(lambda existing: validate(raws, source=source, existing=existing), source)
 
-    def import_data(self, data: NetworkData, *, source: str | None = None) -> ImportReport:
+    def import_data(self, data: "NetworkData", *, source: str | None = None) -> ImportReport:
         """Import an already validated bundle (e.g. from another store or a generator)."""
         from .validation import RawTable, validate
 
@@ -347,14 +365,14 @@ class Store:
             self.create()
         with self.transaction() as conn:
             existing = self._load(conn)
-            result: ValidationResult = validate_against(existing)
+            result = validate_against(existing)
             self._insert(conn, result.data)
             conn.execute(SQL_TABLES["imports"].insert().values(
                 at=dt.datetime.now(), source=source,
                 counts=json.dumps(result.data.counts())))
         return ImportReport(source, self.url, result.data.counts(), result.skipped)
 
-    def _insert(self, conn, data: NetworkData, *, submitted_at=None) -> None:
+    def _insert(self, conn, data: "NetworkData", *, submitted_at=None) -> None:
         for name in TABLE_ORDER:
             frame = data.table(name)
             if frame.empty:
@@ -416,7 +434,8 @@ class Store:
                 problems.append(Problem("self_tie", file=where, row=i, column="target", value=actor_id))
             for dim in ("knowing", "trust", "commitment"):
                 v = getattr(tie, dim)
-                if v is not None and (not isinstance(v, (int, np.integer)) or not 1 <= int(v) <= 5):
+                if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Integral)
+                                      or not 1 <= int(v) <= 5):
                     problems.append(Problem("invalid_rating", file=where, row=i, column=dim, value=v))
             if normalise_value("tie_kind", tie.kind) is None:
                 problems.append(Problem("invalid_value", file=where, row=i, column="kind",
@@ -467,6 +486,128 @@ class Store:
         if rows:
             conn.execute(SQL_TABLES["ties"].insert(), rows)
         return {"actor_id": actor_id, "organisation_id": org_id, "ties": len(rows)}
+
+    # -- small reads and writes for the workshop apps (no pandas needed) ----------------
+    def actor_choices(self) -> list[dict]:
+        """Everyone in the store: ``actor_id``, ``name``, ``organisation``, ``sector``,
+        sorted by name (for pick lists)."""
+        if not self.exists():
+            return []
+        a, o = SQL_TABLES["actors"], SQL_TABLES["organisations"]
+        query = (sa.select(a.c.actor_id, a.c.name, o.c.name.label("organisation"), o.c.sector)
+                 .select_from(a.outerjoin(o, a.c.organisation_id == o.c.organisation_id)))
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        return sorted(rows, key=lambda r: (fold(r["name"] or ""), r["actor_id"]))
+
+    def organisation_names(self) -> list[str]:
+        if not self.exists():
+            return []
+        o = SQL_TABLES["organisations"]
+        with self.engine.connect() as conn:
+            return sorted((r[0] for r in conn.execute(sa.select(o.c.name)) if r[0]), key=fold)
+
+    def change_token(self) -> tuple:
+        """Cheap to read; changes whenever anything is added or removed (for polling)."""
+        if not self.exists():
+            return ()
+        with self.engine.connect() as conn:
+            parts = []
+            for name in ("actors", "ties", "participation", "assessments", "events"):
+                table = SQL_TABLES[name]
+                parts.append(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar())
+            parts.append(conn.execute(sa.select(sa.func.max(SQL_TABLES["ties"].c.row_id))).scalar())
+        return tuple(parts)
+
+    def add_answers(self, respondent: str, round: str, answers: dict, *, retries: int = 8) -> int:
+        """Store one respondent's assessment answers (item code → 1–5) for ``round``.
+
+        Answering again replaces that respondent's earlier answers of the round.
+        """
+        problems = []
+        if not respondent:
+            problems.append(Problem("required_value", file="submission", column="respondent"))
+        for item, value in answers.items():
+            if normalise_value("assessment_item", item) != item:
+                problems.append(Problem("invalid_value", file="submission", column="item", value=item,
+                                        params={"allowed": "knowing.person, ..."}))
+            if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+                                      or not 1 <= int(value) <= 5):
+                problems.append(Problem("invalid_rating", file="submission", column=item, value=value))
+        if problems:
+            raise InputError(problems, source="submission")
+        if not self.exists():
+            self.create()
+        table = SQL_TABLES["assessments"]
+        now = dt.datetime.now().replace(microsecond=0)
+        rows = [{"respondent": respondent, "round": str(round), "item": item,
+                 "value": None if value is None else int(value), "date": now}
+                for item, value in answers.items()]
+
+        def write(conn):
+            conn.execute(table.delete().where((table.c.respondent == respondent)
+                                              & (table.c.round == str(round))
+                                              & table.c.item.in_(list(answers))))
+            if rows:
+                conn.execute(table.insert(), rows)
+            return len(rows)
+
+        return self._retrying(write, retries)
+
+    def add_note(self, text: str, *, round: str | None = None) -> int:
+        """Save a reflection note of the group (impact review)."""
+        if not (text and text.strip()):
+            raise InputError([Problem("required_value", file="submission", column="text")],
+                             source="submission")
+        if not self.exists():
+            self.create()
+        table = SQL_TABLES["notes"]
+
+        def write(conn):
+            result = conn.execute(table.insert().values(created_at=dt.datetime.now().replace(microsecond=0),
+                                                        round=round, text=text.strip()))
+            return result.inserted_primary_key[0]
+
+        return self._retrying(write, 8)
+
+    def notes(self) -> list[dict]:
+        if not self.exists():
+            return []
+        table = SQL_TABLES["notes"]
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.select(table).order_by(table.c.note_id))]
+
+    def delete_submission(self, actor_id: str) -> int:
+        """Remove the ties an actor submitted in a workshop (facilitator action)."""
+        ties = SQL_TABLES["ties"]
+
+        def write(conn):
+            return conn.execute(ties.delete().where((ties.c.source == actor_id)
+                                                    & ties.c.submitted_at.is_not(None))).rowcount
+
+        return self._retrying(write, 8) if self.exists() else 0
+
+    def reset_submissions(self) -> int:
+        """Remove every tie submitted in workshops, keeping imported data (facilitator action)."""
+        ties = SQL_TABLES["ties"]
+
+        def write(conn):
+            return conn.execute(ties.delete().where(ties.c.submitted_at.is_not(None))).rowcount
+
+        return self._retrying(write, 8) if self.exists() else 0
+
+    def _retrying(self, write, retries: int):
+        delay = 0.05
+        for attempt in range(retries + 1):
+            try:
+                with self.transaction() as conn:
+                    return write(conn)
+            except StoreError as exc:
+                if not ("locked" in str(exc) or "busy" in str(exc)) or attempt == retries:
+                    raise
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _sqlite_connect(dbapi_conn, _record):
