@@ -143,3 +143,18 @@ def test_change_between_periods():
         result["network"]["density"]["2025-01:2025-05"] - result["network"]["density"]["2024-09:2024-12"])
     text = run("change", "--before", "2024-09:2024-12", "--after", "2025-01:2025-05")
     assert "uusia suhteita" in text.stdout
+
+
+def test_tips_and_groups_from_the_command_line():
+    out = run("--lang", "en", "tips", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["tips"] and all(tip["evidence"] is not None for tip in result["tips"])
+    groups = run("groups", "--size", "3", "--mode", "mixed", "--rounds", "3", "--seed", "1", "--json")
+    assert groups.returncode == 0, groups.stderr
+    rounds = json.loads(groups.stdout)["rounds"]
+    assert len(rounds) == 3
+    pairs = [frozenset((a, b)) for rnd in rounds for g in rnd for i, a in enumerate(g) for b in g[i + 1:]]
+    assert len(pairs) == len(set(pairs))  # no pair meets twice
+    text = run("tips")
+    assert "Vinkit" in text.stdout
