@@ -5,7 +5,8 @@ Each command creates a local virtual environment in ``.venv`` on first use (and 
 whenever ``pyproject.toml`` changes), installs the package with its test extra into it,
 and then runs:
 
-* ``start`` - the main job (see README.md);
+* ``start`` - the main job: ``verkostolab workshop``, the workshop apps on the sample
+  network (extra arguments go to it; see README.md);
 * ``test``  - the whole test suite (extra arguments go to pytest).
 
 Only the Python standard library is used here, so Python 3.11+ is all a machine needs.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -67,7 +69,9 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ)
     env["PATH"] = str(py.parent) + os.pathsep + env.get("PATH", "")
     if command == "start":
-        cmd = [py, "-m", "verkostolab", "info", *rest]
+        cmd = [py, "-m", "verkostolab", "workshop", *rest]
+        # Ctrl-C reaches the workshop too, which stops its server and returns: wait for it.
+        signal.signal(signal.SIGINT, lambda *_: None)
     else:
         cmd = [py, "-m", "pytest", *rest]
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)

@@ -10,10 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-# Keep Jupyter's configuration and runtime files out of the home directory.
-os.environ.setdefault("VERKOSTOLAB_LANG", "fi")
-# Pseudonyms in tests come from a fixed salt, not from a file in the home directory.
-os.environ.setdefault("VERKOSTOLAB_SALT", "verkostolab-tests")
+# The language, the pseudonym salt and Jupyter's folders are set in ../conftest.py.
 
 
 SMALL = {

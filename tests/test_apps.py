@@ -92,3 +92,51 @@ def test_facilitator_gate():
     assert gate.unlock(" 246810 ")
     gate.check()
     assert not FacilitatorGate("").unlock("")  # no code set: nobody is a facilitator
+
+
+from verkostolab.apps.facilitator import EvaluationApp, ImpactApp, WarmupApp  # noqa: E402
+
+
+def test_warmup_rounds_are_recorded_only_with_the_code(settings):
+    app = WarmupApp(settings)
+    app.people.value = tuple(v for _, v in app.people.options[:12])
+    app.size.value = 3
+    plan = app.make_groups()
+    assert len(plan.rounds[0]) == 4 and "vl-group" in app.groups.value
+    assert app.record_round() is None and "ohjaajalle" in app.status.value
+    before = Store(settings.store_url).counts()["events"]
+    app.gate.unlock("246810")
+    report = app.record_round()
+    assert report.new["events"] == 4 and report.new["participation"] == 12
+    assert Store(settings.store_url).counts()["events"] == before + 4
+    app.mode.value = "mixed"
+    second = app.make_groups()
+    first_pairs = set(plan.pairs())
+    assert not first_pairs & set(second.pairs())  # the second round meets someone new
+
+
+def test_evaluation_answers_and_facilitator_results(settings):
+    app = EvaluationApp(settings, round="test-round")
+    app.me.value = "P07"
+    app.items["trust.consistency"].value = 2
+    app.items["knowing.needs"].value = 5
+    assert app.submit() == 12
+    answers = Store(settings.store_url).load().assessments
+    mine = answers[(answers["respondent"] == "P07") & (answers["round"] == "test-round")]
+    assert mine.set_index("item").loc["trust.consistency", "value"] == 2
+    assert app.show_results() is None  # not without the code
+    app.gate.unlock("246810")
+    text = app.show_results()
+    assert "Vinkit" in text or "vinkit" in text.lower()
+    app.set_lang("en")
+    assert app.send.description == "Send"
+
+
+def test_impact_review_compares_and_saves_notes(settings):
+    app = ImpactApp(settings, before="2024-09:2024-12", after="2025-01:2025-05")
+    counts = app.change.counts()
+    assert counts["new_ties"] > 0 and len(app.pictures.children) == 2
+    app.note.value = "Uudet yhteydet syntyivät teemaverkostoissa."
+    assert app.save_note()
+    assert Store(settings.store_url).notes()[-1]["text"].startswith("Uudet yhteydet")
+    assert "Uudet yhteydet" in app.notes.value

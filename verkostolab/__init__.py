@@ -16,6 +16,8 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "NetworkData": "data",
     "read": "io",
+    "load": "io",
+    "pseudonymise": "privacy",
     "write_workbook": "io",
     "write_template": "io",
     "Store": "store",

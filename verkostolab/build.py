@@ -59,6 +59,9 @@ EVENT_WEIGHTS: dict[str, float] = {
 
 LEVELS = ("person", "organisation", "sector", "network")
 
+#: Carries the count of shared events beside the weight in one float64 product.
+_COUNT_UNIT = float(2 ** 26)
+
 TIE_COLUMNS = ["source", "target", "weight", "shared_events", "reported", "knowing", "trust",
                "commitment", "first_date", "last_date"]
 
@@ -109,12 +112,14 @@ def project_participation(participation: pd.DataFrame, events: pd.DataFrame | No
     """
     if by not in ("actor", "event"):
         raise ValueError(f"by must be 'actor' or 'event', not {by!r}")
-    part = participation[["event_id", "actor_id"]].dropna()
-    ev_codes, ev_index = _codes(part["event_id"])
-    ac_codes, ac_index = _codes(part["actor_id"])
+    ev_codes, ev_index = _codes(participation["event_id"])
+    ac_codes, ac_index = _codes(participation["actor_id"])
+    present = (ev_codes >= 0) & (ac_codes >= 0)  # factorize codes missing values as -1
+    if not present.all():
+        ev_codes, ac_codes = ev_codes[present], ac_codes[present]
     n_ev, n_ac = len(ev_index), len(ac_index)
     # The incidence matrix; repeated (event, actor) rows count once.
-    incidence = sp.csr_matrix((np.ones(len(part), dtype=np.float64), (ev_codes, ac_codes)),
+    incidence = sp.csr_matrix((np.ones(len(ev_codes), dtype=np.float64), (ev_codes, ac_codes)),
                               shape=(n_ev, n_ac))
     incidence.data[:] = 1.0
     skipped = 0
@@ -150,17 +155,27 @@ def project_participation(participation: pd.DataFrame, events: pd.DataFrame | No
         coo = (left @ right).tocoo()
         keep = coo.row < coo.col
         rows, cols, data = coo.row[keep], coo.col[keep], coo.data[keep]
-        weight, count = data, data.astype(np.int64)
-    else:
-        # Weights on one factor; one complex product gives both figures: the weighted
-        # count in the real part, the plain count in the imaginary part (complex64
-        # takes as much memory as float64).
-        weighted = right.astype(np.complex64)
-        weighted.data = (weights[np.repeat(np.arange(n_ev), np.diff(weighted.indptr))] + 1j).astype(np.complex64)
-        coo = (left.astype(np.complex64) @ weighted).tocoo()
+        weight, count = data, data.astype(np.int32)
+    elif weights.min() >= 0 and weights.max() * max(n_ev, 1) < _COUNT_UNIT:
+        # Weights on one factor, and the count carried in the same float64 product:
+        # each event contributes w + 2**26, so the sum is Σw + count·2**26 (exact while
+        # Σw < 2**26 and the count < 2**24; checked above).
+        weighted = right.copy()
+        weighted.data = weights[np.repeat(np.arange(n_ev), np.diff(weighted.indptr))] + _COUNT_UNIT
+        coo = (left @ weighted).tocoo()
         keep = coo.row < coo.col
         rows, cols, data = coo.row[keep], coo.col[keep], coo.data[keep]
-        weight, count = data.real.astype(np.float64), np.rint(data.imag).astype(np.int64)
+        count = np.floor(data / _COUNT_UNIT).astype(np.int32)
+        weight = data - count * _COUNT_UNIT
+    else:
+        # Negative or huge weights: one complex product, weight in the real part and
+        # count in the imaginary part.
+        weighted = right.astype(np.complex128)
+        weighted.data = weights[np.repeat(np.arange(n_ev), np.diff(weighted.indptr))] + 1j
+        coo = (left.astype(np.complex128) @ weighted).tocoo()
+        keep = coo.row < coo.col
+        rows, cols, data = coo.row[keep], coo.col[keep], coo.data[keep]
+        weight, count = data.real.copy(), np.rint(data.imag).astype(np.int32)
     categories = pd.Index(labels, dtype=object)
     out = pd.DataFrame({
         "source": pd.Categorical.from_codes(rows, categories=categories),

@@ -310,6 +310,53 @@ def picture_command(ctx, paths, store_url, period, level, size_by, min_weight, p
     click.echo(t("cli.picture.done", lang, path=out, nodes=len(picture.nodes), ties=len(picture.ties)))
 
 
+@cli.command("report", help=t("cli.report.help", _LANG))
+@lang_option
+@click.argument("notebook", required=False, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store_url", metavar="URL", help=t("cli.opt.store", _LANG))
+@click.option("-p", "--parameter", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+              help=t("cli.opt.parameter", _LANG))
+@click.option("--period", callback=_check_period, metavar="FROM:TO", help=t("cli.opt.period", _LANG))
+@click.option("--pseudonymise", is_flag=True, help=t("cli.opt.pseudonymise", _LANG))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help=t("cli.opt.out", _LANG))
+@click.pass_context
+def report_command(ctx, notebook, paths, store_url, params, period, pseudonymise, out):
+    from .report import run_report
+
+    lang = _lang(ctx)
+    if notebook is not None and notebook.suffix != ".ipynb":
+        paths, notebook = (notebook, *paths), None
+    if paths and store_url:
+        raise click.UsageError(t("cli.path_or_store", lang))
+    parameters = {"lang": lang}
+    if paths:
+        parameters["data_path"] = str(Path(paths[0]).resolve())
+    if store_url:
+        from .store import resolve_url
+
+        parameters["store"] = resolve_url(store_url)
+    if period:
+        parameters["period"] = period
+    if pseudonymise:
+        parameters["pseudonymise"] = True
+    for name, value in params:
+        parameters[name] = _parameter_value(value)
+    path = run_report(notebook, out=out, parameters=parameters)
+    click.echo(t("cli.report.done", lang, path=path))
+
+
+def _parameter_value(text: str):
+    """papermill-style: numbers, booleans and null are typed, the rest stays text."""
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    return value if isinstance(value, (int, float, bool)) or value is None else text
+
+
 @cli.command("template", help=t("cli.template.help", _LANG))
 @lang_option
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
@@ -323,11 +370,48 @@ def template_command(ctx, out):
     click.echo(t("cli.template.done", lang, path=out))
 
 
+@cli.command("workshop", help=t("cli.workshop.help", _LANG))
+@lang_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store_url", metavar="URL", help=t("cli.opt.store", _LANG))
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True,
+              help=t("cli.workshop.opt.port", _LANG))
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDR",
+              help=t("cli.workshop.opt.host", _LANG))
+@click.option("--code", default=None, metavar="CODE", help=t("cli.workshop.opt.code", _LANG))
+@click.option("--pool-size", "pool_size", type=click.IntRange(0, 32), default=2, show_default=True,
+              help=t("cli.workshop.opt.pool_size", _LANG))
+@click.option("--no-sample", "no_sample", is_flag=True, help=t("cli.workshop.opt.no_sample", _LANG))
+@click.option("--notebooks", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR", help=t("cli.workshop.opt.notebooks", _LANG))
+@click.option("--runtime", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR", hidden=True)
+@click.pass_context
+def workshop_command(ctx, paths, store_url, port, host, code, pool_size, no_sample, notebooks, runtime):
+    from . import workshop as ws
+    from .store import resolve_url
+
+    lang = _lang(ctx)
+    if code is not None and (not code.strip() or any(c.isspace() for c in code)):
+        raise click.BadParameter(code, param_hint="--code")
+    url = resolve_url(store_url) if store_url else ws.default_store_url(paths)
+    report = ws.prepare_store(url, paths, sample=not no_sample)
+    if report is not None:
+        click.echo(report.render(lang))
+    workshop = ws.Workshop(store_url=url, runtime=runtime or ws.DATA_DIR / "runtime",
+                           notebooks=notebooks or ws.NOTEBOOKS_DIR, lang=lang, host=host, port=port,
+                           code=code or ws.new_code(), pool_size=pool_size)
+    status = ws.serve(workshop, echo=click.echo)
+    if status:
+        sys.exit(status)
+
+
 def main(argv=None) -> None:
     """Run the command line; turn every error into a message and an exit status."""
     from .errors import InputError, VerkostolabError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    add_topic_commands()
     lang = _LANG
     if "--lang" in args:
         i = args.index("--lang")
@@ -355,3 +439,13 @@ def main(argv=None) -> None:
             traceback.print_exc()
         click.echo(t("error.unexpected", lang, message=f"{type(exc).__name__}: {exc}"), err=True)
         sys.exit(3)
+
+
+def add_topic_commands() -> None:
+    """Register the commands that live with their topic (they import the helpers above,
+    so they are added when the command line starts, not while this module loads)."""
+    from .advice.cli import groups_command, tips_command
+
+    for command in (tips_command, groups_command):
+        if command.name not in cli.commands:
+            cli.add_command(command)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .i18n import t
 
-__all__ = ["secret_salt", "pseudonym", "pseudonymise_labels"]
+__all__ = ["secret_salt", "pseudonym", "pseudonymise_labels", "pseudonymise"]
 
 
 def secret_salt() -> bytes:
@@ -54,3 +54,15 @@ def pseudonymise_labels(ids, *, lang: str | None = None) -> list[str]:
     """Pseudonyms for many ids at once (the salt is read once)."""
     salt = secret_salt()
     return [pseudonym(i, lang=lang, salt=salt) for i in ids]
+
+
+def pseudonymise(data, *, lang: str | None = None):
+    """``data`` with every person's name replaced by their pseudonym and e-mail removed.
+
+    Ids stay (they are not names), so pictures, measures and tips work as before and the
+    same person has the same pseudonym in every report.
+    """
+    actors = data.actors
+    actors["name"] = pseudonymise_labels(actors["actor_id"], lang=lang)
+    actors["email"] = None
+    return data.replace(actors=actors)

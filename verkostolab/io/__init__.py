@@ -19,7 +19,7 @@ from .text import read_text_table
 from .workbook import (CSV_SUFFIXES, read_csv_folder_raw, read_csv_table_raw, read_workbook_raw,
                        write_csv_folder, write_template, write_workbook)
 
-__all__ = ["FORMATS", "read", "read_raw", "read_validated", "detect_format", "write_workbook",
+__all__ = ["FORMATS", "load", "read", "read_raw", "read_validated", "detect_format", "write_workbook",
            "write_csv_folder", "write_template"]
 
 #: Formats known to :func:`read`; ``auto`` looks at the content.
@@ -104,3 +104,22 @@ def read(paths, *, format: str = "auto", encoding: str | None = None) -> Network
     participation list (or several of them together).  Raises
     :class:`~verkostolab.errors.InputError` listing every problem."""
     return read_validated(paths, format=format, encoding=encoding).data
+
+
+def load(path=None, *, store=None, format: str = "auto") -> NetworkData:
+    """The data a notebook or app works on: a file (``path``), a store (``store``, a URL
+    or an SQLite file), or, with neither, the bundled sample network.
+
+    Empty strings count as not given, so that papermill parameters can default to "".
+    """
+    if path and store:
+        raise ValueError("give either path or store, not both")
+    if path:
+        return read(path, format=format)
+    if store:
+        from ..store import Store
+
+        return Store(store).load()
+    from ..samples import load_sample
+
+    return load_sample()

@@ -2,13 +2,13 @@
 between periods, and the network's stage."""
 
 from .centrality import EXACT_LIMIT, NODE_COLUMNS, burt_constraint, communities, node_measures
-from .change import Change, compare_graphs, compare_periods
+from .change import Change, compare_graphs, compare_periods, default_periods
 from .stage import STAGES, Stage, core_members, network_stage
 from .structure import NetworkSummary, boundary_spanners, ei_index, network_measures, reciprocity
 
 __all__ = [
     "EXACT_LIMIT", "NODE_COLUMNS", "node_measures", "communities", "burt_constraint",
     "NetworkSummary", "network_measures", "ei_index", "reciprocity", "boundary_spanners",
-    "Change", "compare_graphs", "compare_periods",
+    "Change", "compare_graphs", "compare_periods", "default_periods",
     "Stage", "STAGES", "network_stage", "core_members",
 ]

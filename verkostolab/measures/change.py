@@ -13,7 +13,7 @@ from .centrality import node_measures
 from .stage import core_members
 from .structure import network_measures
 
-__all__ = ["Change", "compare_periods", "compare_graphs"]
+__all__ = ["Change", "compare_periods", "compare_graphs", "default_periods"]
 
 #: Figures of the whole network compared between the two periods.
 COMPARED = ["nodes", "ties", "density", "components", "largest_component_share",
@@ -146,3 +146,16 @@ def compare_periods(data: NetworkData, before, after, *, tolerance: float = 0.2,
     g_after = build_graph(data, period=after, **build_options)
     return compare_graphs(g_before, g_after, tolerance=tolerance, seed=seed,
                           before_label=str(before), after_label=str(after))
+
+
+def default_periods(data: NetworkData) -> tuple[str, str]:
+    """Two periods to compare when none are given: the first and the second half of the
+    dated events and ties, as ``"FROM:TO"`` strings (empty strings without dates)."""
+    import datetime as dt
+
+    start, end = data.date_range()
+    if start is None:
+        return "", ""
+    middle = start + (end - start) / 2
+    return (f"{start:%Y-%m-%d}:{middle:%Y-%m-%d}",
+            f"{(middle + dt.timedelta(days=1)):%Y-%m-%d}:{end:%Y-%m-%d}")

@@ -29,7 +29,7 @@ from ..i18n import t
 from ..measures import boundary_spanners, network_measures
 from .style import SECTOR_COLOURS
 
-__all__ = ["ktc_chart", "evaluation_chart", "growth_chart", "distribution_chart",
+__all__ = ["assessment_scores", "evaluation_findings", "ktc_chart", "evaluation_chart", "growth_chart", "distribution_chart",
            "networks_chart", "annual_clock", "KIND_COLOURS"]
 
 DIMENSION_COLOURS = {"knowing": "#56B4E9", "trust": "#009E73", "commitment": "#E69F00"}
@@ -45,6 +45,36 @@ def _figure(**kwargs):
     fig = figure(**kwargs)
     fig.title.text_font_size = "14pt"
     return fig
+
+
+def assessment_scores(assessment, *, by: str | None = None) -> pd.DataFrame:
+    """The item means of an :class:`~verkostolab.assess.Assessment` as the frame
+    :func:`ktc_chart` draws: the whole network (``group="all"``) and, with ``by``
+    (``sector``, ``organisation``, ``network``), each group that is not suppressed."""
+    items = assessment.items
+    rows = [{"item": item, "group": "all", "mean": row["mean"],
+             "n": 0 if row["suppressed"] else int(row["respondents"])} for item, row in items.iterrows()]
+    if by:
+        g = assessment.groups
+        g = g[(g["by"] == by) & g["score"].str.contains(".", regex=False)]
+        for _, row in g.iterrows():
+            rows.append({"item": row["score"], "group": row["group"], "mean": row["mean"],
+                         "n": 0 if row["suppressed"] else int(row["respondents"])})
+    return pd.DataFrame(rows, columns=["item", "group", "mean", "n"])
+
+
+def evaluation_findings(evaluation, *, lang: str | None = None) -> pd.DataFrame:
+    """Findings of an :class:`~verkostolab.advice.Evaluation` as the frame
+    :func:`evaluation_chart` draws; ``score`` is how far the figure is past its
+    threshold (0.15–1)."""
+    rows = []
+    for finding in [*evaluation.strengths, *evaluation.targets]:
+        value, threshold = finding.value, finding.threshold
+        margin = 0.5 if threshold in (None, 0) or pd.isna(value) else abs(value - threshold) / abs(threshold)
+        rows.append({"label": finding.title(lang), "kind": finding.kind,
+                     "score": float(min(1.0, max(0.15, margin)))})
+    frame = pd.DataFrame(rows, columns=["label", "kind", "score"])
+    return frame.drop_duplicates("label")
 
 
 def ktc_chart(scores: pd.DataFrame, *, lang: str | None = None, min_group: int = 5,
@@ -64,7 +94,8 @@ def ktc_chart(scores: pd.DataFrame, *, lang: str | None = None, min_group: int =
     items = [i for i in ASSESSMENT_ITEMS if i in present]
     groups = list(dict.fromkeys(frame["group"]))
     cat = catalogue(lang or default_lang())
-    group_label = {g: cat.get(f"sector.{g}", str(g)) for g in groups}
+    group_label = {g: t("chart.ktc.all", lang) if g == "all" else cat.get(f"sector.{g}", str(g))
+                   for g in groups}
     labels = {i: t(f"assessment_item.{i}", lang).split(": ", 1)[-1] for i in items}
     dims = {i: i.split(".")[0] for i in items}
     factors = [(t(f"column.{dims[i]}", lang), labels[i]) for i in items]

@@ -1,0 +1,340 @@
+"""Facilitator views: warm-up rounds, the evaluation (answers and results) and the
+impact review.  Facilitator actions need the workshop's facilitator code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import ipywidgets as widgets
+
+from .common import (AppSettings, FacilitatorGate, Texts, language_switch, report_error,
+                     status_html)
+
+__all__ = ["WarmupApp", "EvaluationApp", "ImpactApp", "GateBox", "default_round"]
+
+
+def default_round() -> str:
+    """The assessment round of a workshop held today, e.g. ``työpaja-2026-11-29``."""
+    return f"workshop-{dt.date.today().isoformat()}"
+
+
+class GateBox:
+    """The code field that unlocks facilitator actions on a page."""
+
+    def __init__(self, texts: Texts, code: str, on_unlock=None):
+        self.texts = texts
+        self.gate = FacilitatorGate(code)
+        self.code = texts.bind(widgets.Password(layout=widgets.Layout(width="16em")), "apps.code")
+        self.code.add_class("vl-code")
+        self.button = texts.bind(widgets.Button(icon="unlock"), "apps.unlock")
+        self.button.add_class("vl-unlock")
+        self.status = widgets.HTML()
+        self.on_unlock = on_unlock
+        self.button.on_click(lambda _: self.unlock(self.code.value))
+        self.widget = widgets.HBox([self.code, self.button, self.status])
+        self.widget.add_class("vl-gate")
+
+    def unlock(self, attempt: str) -> bool:
+        ok = self.gate.unlock(attempt)
+        self.status.value = status_html(self.texts("apps.unlocked" if ok else "apps.wrong_code"),
+                                        "ok" if ok else "error")
+        if ok and self.on_unlock:
+            self.on_unlock()
+        return ok
+
+    def refuse(self, status: widgets.HTML) -> bool:
+        """Whether to refuse a facilitator action (and say so on ``status``)."""
+        if self.gate.unlocked:
+            return False
+        status.value = status_html(self.texts("apps.facilitator_only"), "error")
+        return True
+
+
+def _frame_html(frame, *, big: bool = False) -> str:
+    size = "1.6em" if big else "1em"
+    return f'<div style="font-size:{size}">{frame.to_html(index=False, border=0)}</div>'
+
+
+class WarmupApp:
+    """Warm-up: pairs or triads, first similar, then mixed; each round recorded as events."""
+
+    def __init__(self, settings: AppSettings | None = None):
+        self.settings = settings or AppSettings()
+        self.store = self.settings.store()
+        self.texts = tx = Texts(self.settings.lang)
+        self.history: list = []
+        self.plan = None
+        self.gate = GateBox(tx, self.settings.facilitator_code)
+        people = self.store.actor_choices()
+        self.people = widgets.SelectMultiple(options=[(p["name"], p["actor_id"]) for p in people],
+                                             rows=10, layout=widgets.Layout(width="100%"))
+        tx.bind(self.people, "apps.warmup.people")
+        self.all = tx.bind(widgets.Button(icon="check-square"), "apps.warmup.all")
+        self.all.on_click(lambda _: setattr(self.people, "value", tuple(v for _, v in self.people.options)))
+        self.size = widgets.ToggleButtons(options=[("2", 2), ("3", 3)], value=2)
+        tx.bind(self.size, "apps.warmup.size")
+        self.mode = widgets.ToggleButtons(options=[("", "similar"), ("", "mixed")], value="similar")
+        self._relabel_mode()
+        self.make = tx.bind(widgets.Button(button_style="info", icon="random"), "apps.warmup.make")
+        self.make.add_class("vl-make-groups")
+        self.make.on_click(lambda _: self.make_groups())
+        self.record = tx.bind(widgets.Button(button_style="success", icon="save"), "apps.warmup.record")
+        self.record.add_class("vl-record-round")
+        self.record.on_click(lambda _: self.record_round())
+        self.groups = widgets.HTML()
+        self.groups.add_class("vl-groups")
+        self.status = widgets.HTML()
+        self.title = tx.bind(widgets.HTML(), "apps.warmup.title", "value", wrap="<h1>{}</h1>")
+        self.switch = language_switch(tx.lang, self.set_lang)
+        self.widget = widgets.VBox([self.switch, self.title, self.gate.widget, self.people, self.all,
+                                    self.size, self.mode, widgets.HBox([self.make, self.record]),
+                                    self.groups, self.status])
+        self.widget.add_class("vl-app")
+        self.widget.add_class("vl-warmup")
+
+    def _relabel_mode(self):
+        value = self.mode.value
+        self.mode.options = [(self.texts("apps.warmup.similar"), "similar"),
+                             (self.texts("apps.warmup.mixed"), "mixed")]
+        self.mode.value = value
+
+    def set_lang(self, lang: str) -> None:
+        self.texts.set_lang(lang)
+        self._relabel_mode()
+        if self.plan is not None:
+            self.show_plan()
+
+    def make_groups(self):
+        from ..groups import plan_rounds
+
+        try:
+            data = self.store.load()
+            chosen = list(self.people.value) or [v for _, v in self.people.options]
+            self.plan = plan_rounds(data, chosen, size=int(self.size.value), mode=self.mode.value,
+                                    rounds=1, seed=len(self.history), history=self.history)
+        except Exception as exc:
+            self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+            return None
+        self.show_plan()
+        self.status.value = ""
+        return self.plan
+
+    def show_plan(self) -> None:
+        names = self.plan.names
+        cells = "".join(
+            '<div class="vl-group" style="border:2px solid #0072B2;border-radius:10px;padding:.4em .8em;'
+            'margin:.3em;display:inline-block;min-width:12em;vertical-align:top">'
+            f"<b>{k}</b><br>" + "<br>".join(html.escape(str(names.get(p, p))) for p in group) + "</div>"
+            for k, group in enumerate(self.plan.rounds[0], start=1))
+        heading = self.texts("apps.warmup.round", number=len(self.history) + 1)
+        self.groups.value = f'<h2>{heading}</h2><div style="font-size:1.5em">{cells}</div>'
+
+    def record_round(self):
+        if self.gate.refuse(self.status):
+            return None
+        if self.plan is None:
+            self.status.value = status_html(self.texts("apps.warmup.make_first"), "error")
+            return None
+        try:
+            events = self.plan.to_events(number_from=len(self.history) + 1, date=dt.date.today(),
+                                         prefix=f"TUT{dt.date.today():%y%m%d}-", lang=self.texts.lang)
+            report = self.store.import_data(events, source=self.texts("apps.warmup.title"))
+        except Exception as exc:
+            self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+            return None
+        self.history.append(self.plan.rounds[0])
+        self.plan = None
+        self.status.value = status_html(self.texts("apps.warmup.recorded", events=report.new["events"]), "ok")
+        return report
+
+
+class EvaluationApp:
+    """The knowing–trust–commitment assessment: participants answer; with the code the
+    facilitator sees strengths, development targets and tips (small groups suppressed)."""
+
+    def __init__(self, settings: AppSettings | None = None, *, round: str | None = None):
+        from ..schema import ASSESSMENT_ITEMS
+
+        self.settings = settings or AppSettings()
+        self.store = self.settings.store()
+        self.texts = tx = Texts(self.settings.lang)
+        self.round = round or default_round()
+        self.title = tx.bind(widgets.HTML(), "apps.evaluation.title", "value", wrap="<h1>{}</h1>")
+        self.intro = tx.bind(widgets.HTML(), "apps.evaluation.intro", "value", wrap="<p>{}</p>")
+        people = self.store.actor_choices()
+        self.me = widgets.Dropdown(options=[(p["name"], p["actor_id"]) for p in people], value=None,
+                                   layout=widgets.Layout(width="100%"))
+        tx.bind(self.me, "apps.mapping.me")
+        self.items = {}
+        rows = []
+        for item in ASSESSMENT_ITEMS:
+            label = widgets.HTML()
+            tx.bind(label, f"assess.statement.{item}", "value", wrap="<p>{}</p>")
+            answer = widgets.ToggleButtons(options=[("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5)],
+                                           value=None, style={"button_width": "3em"})
+            answer.add_class(f"vl-item-{item.replace('.', '-')}")
+            self.items[item] = answer
+            rows += [label, answer]
+        self.send = tx.bind(widgets.Button(button_style="success", icon="check",
+                                           layout=widgets.Layout(width="100%", height="3em")),
+                            "apps.mapping.submit")
+        self.send.add_class("vl-submit")
+        self.send.on_click(lambda _: self.submit())
+        self.status = widgets.HTML()
+        self.results = widgets.Output()
+        self.gate = GateBox(tx, self.settings.facilitator_code, on_unlock=self.show_results)
+        self.show = tx.bind(widgets.Button(icon="bar-chart"), "apps.evaluation.show")
+        self.show.add_class("vl-show-results")
+        self.show.on_click(lambda _: self.show_results())
+        self.switch = language_switch(tx.lang, self.set_lang)
+        self.widget = widgets.VBox([self.switch, self.title, self.intro, self.me, *rows, self.send,
+                                    self.status, widgets.HTML("<hr>"), self.gate.widget, self.show,
+                                    self.results], layout=widgets.Layout(max_width="900px", width="100%"))
+        self.widget.add_class("vl-app")
+        self.widget.add_class("vl-evaluation")
+
+    def set_lang(self, lang: str) -> None:
+        self.texts.set_lang(lang)
+
+    def answers(self) -> dict:
+        return {item: w.value for item, w in self.items.items()}
+
+    def submit(self):
+        if not self.me.value:
+            self.status.value = status_html(self.texts("apps.mapping.pick_yourself"), "error")
+            return None
+        answers = self.answers()
+        if all(v is None for v in answers.values()):
+            self.status.value = status_html(self.texts("apps.evaluation.answer_some"), "error")
+            return None
+        try:
+            n = self.store.add_answers(self.me.value, self.round, answers)
+        except Exception as exc:
+            self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+            return None
+        self.status.value = status_html(self.texts("apps.evaluation.thanks"), "ok")
+        for w in self.items.values():
+            w.value = None
+        return n
+
+    def results_html(self) -> str:
+        from ..advice import evaluate, tips
+
+        data = self.store.load()
+        rounds = set(data.assessments["round"].dropna())
+        chosen = self.round if self.round in rounds else None
+        evaluation = evaluate(data, round=chosen)
+        found = tips(data, round=chosen)
+        lang = self.texts.lang
+        parts = [f"<h2>{html.escape(self.texts('apps.evaluation.results'))}</h2>",
+                 f"<pre style='white-space:pre-wrap;font-size:1.05em'>{html.escape(evaluation.render(lang))}</pre>",
+                 f"<h2>{html.escape(self.texts('advice.tips'))}</h2>",
+                 f"<pre style='white-space:pre-wrap;font-size:1.05em'>{html.escape(found.render(lang))}</pre>"]
+        return "".join(parts)
+
+    def show_results(self):
+        if self.gate.refuse(self.status):
+            return None
+        try:
+            text = self.results_html()
+        except Exception as exc:
+            self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+            return None
+        self.results.clear_output()
+        with self.results:
+            from IPython.display import HTML, display
+
+            display(HTML(text))
+        return text
+
+
+class ImpactApp:
+    """Impact review: two periods side by side, what changed, tips, and the group's
+    reflection notes saved to the store."""
+
+    def __init__(self, settings: AppSettings | None = None, *, before: str | None = None,
+                 after: str | None = None):
+        self.settings = settings or AppSettings()
+        self.store = self.settings.store()
+        self.texts = tx = Texts(self.settings.lang)
+        data = self.store.load()
+        before, after = before or "", after or ""
+        if not (before and after):
+            before, after = _halves(data)
+        self.before = tx.bind(widgets.Text(value=before), "apps.impact.before")
+        self.after = tx.bind(widgets.Text(value=after), "apps.impact.after")
+        self.compare = tx.bind(widgets.Button(button_style="info", icon="exchange"), "apps.impact.compare")
+        self.compare.add_class("vl-compare")
+        self.compare.on_click(lambda _: self.draw())
+        self.pictures = widgets.HBox(layout=widgets.Layout(width="100%"))
+        self.summary = widgets.HTML()
+        self.summary.add_class("vl-change")
+        self.note = tx.bind(widgets.Textarea(layout=widgets.Layout(width="100%", height="6em")),
+                            "apps.impact.note_hint", "placeholder")
+        self.save = tx.bind(widgets.Button(button_style="success", icon="save"), "apps.impact.save")
+        self.save.add_class("vl-save-note")
+        self.save.on_click(lambda _: self.save_note())
+        self.notes = widgets.HTML()
+        self.status = widgets.HTML()
+        self.title = tx.bind(widgets.HTML(), "apps.impact.title", "value", wrap="<h1>{}</h1>")
+        self.questions = tx.bind(widgets.HTML(), "apps.impact.questions", "value", wrap="<p>{}</p>")
+        self.switch = language_switch(tx.lang, self.set_lang)
+        self.change = None
+        self.widget = widgets.VBox([self.switch, self.title, widgets.HBox([self.before, self.after, self.compare]),
+                                    self.pictures, self.summary, self.questions, self.note, self.save,
+                                    self.status, self.notes], layout=widgets.Layout(width="100%"))
+        self.widget.add_class("vl-app")
+        self.widget.add_class("vl-impact")
+        self.draw()
+        self.show_notes()
+
+    def set_lang(self, lang: str) -> None:
+        self.texts.set_lang(lang)
+        self.draw()
+
+    def draw(self):
+        from ..measures import compare_periods
+        from ..viz import network_picture, widget
+
+        try:
+            data = self.store.load()
+            before, after = self.before.value.strip(), self.after.value.strip()
+            self.change = compare_periods(data, before, after)
+            lang = self.texts.lang
+            first = network_picture(data, period=before, lang=lang, width=560, height=480, title=before)
+            second = network_picture(data, period=after, lang=lang, width=560, height=480, title=after,
+                                     positions=first.positions, previous=data.filter(period=before))
+        except Exception as exc:
+            self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+            return None
+        self.pictures.children = [widget(first.figure), widget(second.figure)]
+        counts = self.change.counts()
+        rows = "".join(f"<tr><td>{html.escape(self.texts(f'change.{k}'))}</td><td><b>{v}</b></td></tr>"
+                       for k, v in counts.items())
+        self.summary.value = f"<table style='font-size:1.2em'>{rows}</table>"
+        self.status.value = ""
+        return self.change
+
+    def save_note(self):
+        try:
+            self.store.add_note(self.note.value, round=f"{self.before.value} → {self.after.value}")
+        except Exception as exc:
+            self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+            return None
+        self.note.value = ""
+        self.status.value = status_html(self.texts("apps.impact.saved"), "ok")
+        self.show_notes()
+        return True
+
+    def show_notes(self) -> None:
+        notes = self.store.notes()
+        items = "".join(f"<li>{html.escape(n['text'])} <small>({html.escape(str(n['round'] or ''))})</small></li>"
+                        for n in notes[-10:])
+        self.notes.value = f"<ul>{items}</ul>" if items else ""
+
+
+def _halves(data) -> tuple[str, str]:
+    from ..measures import default_periods
+
+    return default_periods(data)

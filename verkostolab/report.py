@@ -1,0 +1,110 @@
+"""Reports: run a notebook with papermill and convert it into one self-contained HTML file.
+
+The pipeline (one named step each, as in papermill itself): choose the notebook →
+parameterise → execute (papermill, with a progress bar) → raise for errors, naming the
+failing cell → convert (nbconvert, inputs hidden, the ``verkostolab-report`` template
+that fetches nothing from a CDN) → write.
+
+Notebooks show their Bokeh figures with :func:`verkostolab.viz.show`, which embeds
+BokehJS inline, so the report's plots work offline and stay interactive.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from .errors import VerkostolabError
+
+__all__ = ["ReportError", "run_report", "default_report", "notebooks_dir", "templates_dir",
+           "to_html"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+#: Cells with these tags are documentation for researchers, not part of a report.
+REMOVED_TAGS = {"doc", "remove-in-report"}
+
+
+class ReportError(VerkostolabError):
+    """A report notebook failed; the message names the cell."""
+
+    key = "error.report_cell"
+
+
+def _repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def notebooks_dir() -> Path:
+    return _repo_root() / "notebooks"
+
+
+def templates_dir() -> Path:
+    return _repo_root() / "templates"
+
+
+def default_report() -> Path:
+    return notebooks_dir() / "report.ipynb"
+
+
+def to_html(notebook, out, *, title: str | None = None) -> Path:
+    """Convert an executed notebook (path or NotebookNode) into self-contained HTML."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, (str, Path)) else notebook
+    if title:
+        nb.metadata["title"] = title
+    remove = TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS | {"parameters", "injected-parameters"},
+                                   enabled=True)
+    exporter = HTMLExporter(template_name="verkostolab-report",
+                            extra_template_basedirs=[str(templates_dir())],
+                            exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    exporter.register_preprocessor(remove, enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    out = Path(out)
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
+def _cell_number(executed: Path, index: int) -> int:
+    """The failing cell's number as the author sees it (1-based, in the notebook as
+    written: without the cell papermill injects for the parameters)."""
+    import nbformat
+
+    try:
+        cells = nbformat.read(str(executed), as_version=4).cells
+    except (OSError, ValueError):
+        return index + 1
+    injected = sum(1 for c in cells[:index] if "injected-parameters" in c.metadata.get("tags", []))
+    return index + 1 - injected
+
+
+def run_report(notebook=None, *, out, parameters: dict | None = None, progress: bool = True,
+               timeout: int = 900, keep_executed: Path | None = None) -> Path:
+    """Execute ``notebook`` (default: the general report) with ``parameters`` and write
+    one self-contained HTML file to ``out``.
+
+    Raises :class:`ReportError` naming the failing cell and its error.
+    """
+    import papermill as pm
+
+    notebook = Path(notebook) if notebook else default_report()
+    if not notebook.exists():
+        raise VerkostolabError("error.not_found", path=str(notebook))
+    parameters = {k: v for k, v in (parameters or {}).items() if v is not None}
+    with tempfile.TemporaryDirectory() as tmp:
+        executed = Path(keep_executed) if keep_executed else Path(tmp) / "executed.ipynb"
+        try:
+            pm.execute_notebook(str(notebook), str(executed), parameters=parameters,
+                                progress_bar=progress, cwd=str(notebook.parent),
+                                execution_timeout=timeout, kernel_name="python3",
+                                report_mode=False)
+        except pm.PapermillExecutionError as exc:
+            raise ReportError("error.report_cell", notebook=notebook.name,
+                              cell=_cell_number(executed, exc.cell_index), ename=exc.ename,
+                              evalue=_ANSI.sub("", str(exc.evalue))[:300]) from None
+        title = notebook.stem
+        return to_html(executed, out, title=title)
