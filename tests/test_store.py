@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -151,25 +152,32 @@ def test_bad_submission_writes_nothing(store_path, small_folder):
     store.close()
 
 
-def _submit_many(args):
-    url, worker, n = args
-    store = Store(url)
-    for i in range(n):
-        store.submit(Submission(name=f"Osallistuja {worker}-{i}", organisation=f"Org {worker % 5}",
-                                sector="kolmas sektori",
-                                ties=[TieAnswer("P1", 1 + i % 5, 3, 2), TieAnswer("P2", 3)]))
-    store.close()
-    return n
+WORKER = """
+import sys
+from verkostolab import Store, Submission, TieAnswer
+
+url, worker, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+store = Store(url)
+for i in range(n):
+    store.submit(Submission(name=f"Osallistuja {worker}-{i}", organisation=f"Org {worker % 5}",
+                            sector="kolmas sektori",
+                            ties=[TieAnswer("P1", 1 + i % 5, 3, 2), TieAnswer("P2", 3)]))
+store.close()
+print(n)
+"""
 
 
 def test_twenty_processes_submitting_at_once_lose_nothing(store_path, small_folder):
     store = Store(store_path)
     store.import_files(small_folder)
     store.close()
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(20) as pool:
-        done = pool.map(_submit_many, [(str(store_path), w, 50) for w in range(20)])
-    assert sum(done) == 1000
+    # Twenty independent Python processes (as twenty Voilà kernels would be), all at once.
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(store_path), str(w), "50"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for w in range(20)]
+    results = [w.communicate(timeout=600) for w in workers]
+    assert all(w.returncode == 0 for w in workers), [err for _, err in results if err][:1]
+    assert sum(int(out.strip()) for out, _ in results) == 1000
     data = Store(store_path).load()
     assert len(data.actors) == 3 + 1000
     assert len(data.ties) == 2 + 2000
