@@ -132,13 +132,13 @@ def test_thirty_participants_at_once_lose_nothing(server):
             label = None
             pages = []
             # Open the thirty pages (their kernels start in parallel, a few at a time).
-            for batch in range(0, 30, 6):
+            for batch in range(0, 30, 5):
                 if label is None:
                     context, page = await one_first(browser)
                     label = await page.locator(".widget-dropdown", has_text="Henkilö").first.locator(
                         "option", has_text="Tanja Väisänen").first.inner_text()
                     await context.close()
-                pages += await asyncio.gather(*(one(browser, i, label) for i in range(batch, batch + 6)))
+                pages += await asyncio.gather(*(one(browser, i, label) for i in range(batch, batch + 5)))
             # Everyone presses send at the same moment.
             await asyncio.gather(*(page.locator(".vl-submit").click() for _, page in pages))
             statuses = await asyncio.gather(*(page.locator(".vl-status-ok").inner_text(timeout=180_000)

@@ -228,6 +228,9 @@ class Workshop:
             "--strip_sources=True",
             f"--VoilaExporter.language_code={self.lang}",
             f"--VoilaExecutor.cell_error_instruction={t('workshop.cell_error', self.lang)}",
+            # Wait for a busy kernel's output rather than render the page without it
+            # (nbclient's default is 4 s; thirty phones on two cores need longer).
+            "--VoilaExecutor.iopub_timeout=60",
             f"--MappingKernelManager.cull_idle_timeout={int(self.cull_idle_timeout)}",
             f"--MappingKernelManager.cull_interval={int(self.cull_interval)}",
         ]
