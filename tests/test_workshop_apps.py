@@ -60,8 +60,8 @@ def submit_new_person(page, name, knows_label):
 def test_phone_submission_appears_on_the_wall(server):
     with offline_page(allow_hosts=(server.base_url,)) as (wall, blocked):
         open_app(wall, server, "wall.ipynb")
-        counts = wall.locator(".vl-wall-counts")
-        assert "60 toimijaa" in counts.inner_text()
+        wall.wait_for_function(
+            "() => /60 toimijaa/.test(document.querySelector('.vl-wall-counts').innerText)", timeout=120_000)
         phone = wall.context.new_page()
         phone.set_viewport_size(PHONE)
         open_app(phone, server, "mapping.ipynb")

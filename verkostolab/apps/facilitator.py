@@ -254,7 +254,7 @@ class ImpactApp:
     reflection notes saved to the store."""
 
     def __init__(self, settings: AppSettings | None = None, *, before: str | None = None,
-                 after: str | None = None):
+                 after: str | None = None, draw_now: bool = True):
         self.settings = settings or AppSettings()
         self.store = self.settings.store()
         self.texts = tx = Texts(self.settings.lang)
@@ -286,8 +286,18 @@ class ImpactApp:
                                     self.status, self.notes], layout=widgets.Layout(width="100%"))
         self.widget.add_class("vl-app")
         self.widget.add_class("vl-impact")
-        self.draw()
         self.show_notes()
+        if draw_now:
+            self.draw()
+        else:  # the page shows at once; start() draws right after
+            self.summary.value = self.texts("apps.loading")
+
+    def start(self) -> "ImpactApp":
+        """Draw in the kernel's event loop once the page is up (used by the Voilà app)."""
+        import asyncio
+
+        asyncio.get_event_loop().call_soon(self.draw)
+        return self
 
     def set_lang(self, lang: str) -> None:
         self.texts.set_lang(lang)

@@ -60,7 +60,8 @@ class WallModel:
 class WallApp:
     """The wall screen: the picture, the counts, and nothing to click but the language."""
 
-    def __init__(self, settings: AppSettings | None = None, *, refresh_seconds: float = 3.0):
+    def __init__(self, settings: AppSettings | None = None, *, refresh_seconds: float = 3.0,
+                 draw_now: bool = True):
         self.settings = settings or AppSettings()
         self.texts = Texts(self.settings.lang)
         self.model = WallModel(self.settings.store(), lang=self.settings.lang)
@@ -79,7 +80,10 @@ class WallApp:
         self.widget.add_class("vl-app")
         self.widget.add_class("vl-wall")
         self._task = None
-        self.redraw()
+        if draw_now:
+            self.redraw()
+        else:  # the page shows at once; start() draws the picture right after
+            self.counts.value = f"<div class='vl-counts'>{self.texts('apps.loading')}</div>"
 
     def set_lang(self, lang: str) -> None:
         self.texts.set_lang(lang)
@@ -116,6 +120,8 @@ class WallApp:
         return False
 
     async def _poll(self) -> None:
+        if self.model.picture is None:
+            self.redraw()
         while True:
             await asyncio.sleep(self.refresh_seconds)
             try:
