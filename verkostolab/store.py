@@ -390,18 +390,7 @@ class Store:
         """
         if not self.exists():
             self.create()
-        delay = 0.05
-        for attempt in range(retries + 1):
-            try:
-                with self.transaction() as conn:
-                    return self._submit(conn, submission)
-            except StoreError as exc:
-                locked = "locked" in str(exc) or "busy" in str(exc)
-                if not locked or attempt == retries:
-                    raise
-                time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 2.0)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self._retrying(lambda conn: self._submit(conn, submission), retries)
 
     def _submit(self, conn, sub: Submission) -> dict:
         actors = SQL_TABLES["actors"]

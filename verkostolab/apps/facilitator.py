@@ -261,7 +261,9 @@ class ImpactApp:
         data = self.store.load()
         before, after = before or "", after or ""
         if not (before and after):
-            before, after = _halves(data)
+            from ..measures import default_periods
+
+            before, after = default_periods(data)
         self.before = tx.bind(widgets.Text(value=before), "apps.impact.before")
         self.after = tx.bind(widgets.Text(value=after), "apps.impact.after")
         self.compare = tx.bind(widgets.Button(button_style="info", icon="exchange"), "apps.impact.compare")
@@ -342,9 +344,3 @@ class ImpactApp:
         items = "".join(f"<li>{html.escape(n['text'])} <small>({html.escape(str(n['round'] or ''))})</small></li>"
                         for n in notes[-10:])
         self.notes.value = f"<ul>{items}</ul>" if items else ""
-
-
-def _halves(data) -> tuple[str, str]:
-    from ..measures import default_periods
-
-    return default_periods(data)
