@@ -158,3 +158,17 @@ def test_tips_and_groups_from_the_command_line():
     assert len(pairs) == len(set(pairs))  # no pair meets twice
     text = run("tips")
     assert "Vinkit" in text.stdout
+
+
+def test_import_format_choices_match_the_readers():
+    from verkostolab import cli, io
+
+    assert tuple(cli.IMPORT_FORMATS) == tuple(io.FORMATS)
+
+
+def test_blank_rows_are_counted_and_shown(tmp_path):
+    path = tmp_path / "meetings.csv"
+    path.write_text("source,target\nA,B\n\n\nB,C\n\n", encoding="utf-8")
+    result = run("check", str(path), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "2 blank row(s) left out" in result.stdout

@@ -22,6 +22,11 @@ __all__ = ["main", "cli"]
 
 _LANG = default_lang()
 
+#: ``--format`` choices of import and check: the same as ``verkostolab.io.FORMATS``
+#: (spelled out here so that the command line starts without pandas; a test compares).
+IMPORT_FORMATS = ("auto", "workbook", "csv", "teams", "slack", "kumu", "forms", "gexf", "graphml",
+                  "edgelist", "participation")
+
 
 def _lang(ctx: click.Context) -> str:
     root = ctx.find_root()
@@ -71,7 +76,7 @@ def cli(ctx: click.Context, lang: str) -> None:
 @lang_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--store", "store_url", metavar="URL", help=t("cli.opt.store", _LANG))
-@click.option("--format", "fmt", type=click.Choice(["auto", "workbook", "csv", "edgelist", "participation"]),
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS),
               default="auto", show_default=True, help=t("cli.opt.format", _LANG))
 @click.option("--encoding", default=None, help=t("cli.opt.encoding", _LANG))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
@@ -90,16 +95,20 @@ def import_command(ctx, paths, store_url, fmt, encoding, as_json):
 @cli.command("check", help=t("cli.check.help", _LANG))
 @lang_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["auto", "workbook", "csv", "edgelist", "participation"]),
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS),
               default="auto", show_default=True, help=t("cli.opt.format", _LANG))
 @click.option("--encoding", default=None, help=t("cli.opt.encoding", _LANG))
 @click.pass_context
 def check_command(ctx, paths, fmt, encoding):
     from . import io
 
-    data = io.read(list(paths), format=fmt, encoding=encoding)
+    from .validation import render_left_out
+
+    result = io.read_validated(list(paths), format=fmt, encoding=encoding)
     click.echo(t("import.validated", _lang(ctx), source=", ".join(str(p) for p in paths)))
-    _print_counts(data, _lang(ctx))
+    _print_counts(result.data, _lang(ctx))
+    for line in render_left_out(result.left_out, _lang(ctx)):
+        click.echo(f"  {line}")
 
 
 def _print_counts(data, lang):

@@ -112,18 +112,24 @@ class ImportReport:
     store: str
     new: dict[str, int]
     skipped: dict[str, int]
+    #: ``(file, reason, count)``: what the readers left out on purpose
+    left_out: list = field(default_factory=list)
 
     def render(self, lang: str | None = None) -> str:
+        from .validation import render_left_out
+
         lines = [t("import.done", lang, source=self.source, store=self.store)]
         for table in TABLE_ORDER:
             if self.new.get(table) or self.skipped.get(table):
                 lines.append(t("import.rows", lang, table=t(f"table.{table}", lang),
                                new=self.new.get(table, 0), skipped=self.skipped.get(table, 0)))
+        lines += [f"  {line}" for line in render_left_out(self.left_out, lang)]
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
         return {"source": self.source, "store": self.store, "new": self.new,
-                "skipped": self.skipped}
+                "skipped": self.skipped,
+                "left_out": [{"file": f, "reason": r, "count": c} for f, r, c in self.left_out]}
 
 
 @dataclass
@@ -370,7 +376,7 @@ class Store:
             conn.execute(SQL_TABLES["imports"].insert().values(
                 at=dt.datetime.now(), source=source,
                 counts=json.dumps(result.data.counts())))
-        return ImportReport(source, self.url, result.data.counts(), result.skipped)
+        return ImportReport(source, self.url, result.data.counts(), result.skipped, result.left_out)
 
     def _insert(self, conn, data: "NetworkData", *, submitted_at=None) -> None:
         for name in TABLE_ORDER:

@@ -36,6 +36,10 @@ class RawTable:
     ``frame`` has one column per recognised header, named by its canonical column;
     ``headers`` maps canonical column to the header as written; ``rows`` gives the
     file row of each record (1-based, as Excel or an editor shows it).
+
+    ``left_out`` counts what the reader deliberately did not turn into rows, by reason
+    (a message key ``left_out.<reason>`` with a ``{count}`` placeholder), e.g. a Slack
+    export's bot messages or a blank line: nothing is dropped without being counted.
     """
 
     table: str
@@ -46,6 +50,7 @@ class RawTable:
     headers: dict[str, str] = field(default_factory=dict)
     header_row: int = 1
     problems: list[Problem] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_records(cls, table: str, header: list, records: list[list], rows: list[int], *,
@@ -96,6 +101,8 @@ class ValidationResult:
     data: NetworkData
     skipped: dict[str, int]
     notes: list[str] = field(default_factory=list)
+    #: ``(file, reason, count)`` for what readers left out on purpose (see RawTable).
+    left_out: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- cell parsers
@@ -439,7 +446,27 @@ def validate(raws: list[RawTable], *, source: str | None = None,
         new_tables[table] = typed[keep.to_numpy()].drop(columns="_row")
     if problems:
         raise InputError(problems, source=source)
-    return ValidationResult(NetworkData(new_tables, source=source), skipped, notes)
+    return ValidationResult(NetworkData(new_tables, source=source), skipped, notes,
+                            collect_left_out(raws))
+
+
+def collect_left_out(raws: list[RawTable]) -> list[tuple[str, str, int]]:
+    """What the readers of ``raws`` left out, summed per file and reason."""
+    totals: dict[tuple[str, str], int] = {}
+    for raw in raws:
+        for reason, count in raw.left_out.items():
+            if count:
+                key = (raw.file or "", reason)
+                totals[key] = totals.get(key, 0) + int(count)
+    return [(file, reason, count) for (file, reason), count in totals.items()]
+
+
+def render_left_out(left_out, lang: str | None = None) -> list[str]:
+    """One line per file and reason: what was left out and how many."""
+    from .i18n import t
+
+    return [t("left_out.line", lang, file=file, what=t(f"left_out.{reason}", lang, count=count))
+            for file, reason, count in left_out]
 
 
 def _fingerprint(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

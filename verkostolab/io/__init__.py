@@ -22,8 +22,45 @@ from .workbook import (CSV_SUFFIXES, read_csv_folder_raw, read_csv_table_raw, re
 __all__ = ["FORMATS", "load", "read", "read_raw", "read_validated", "detect_format", "write_workbook",
            "write_csv_folder", "write_template"]
 
+#: Readers of the platforms' own export formats: format name -> (module, reader,
+#: sniffer).  ``reader(path, *, encoding=None) -> list[RawTable]`` raises InputError
+#: naming file, row (or message) and field; ``sniffer(path) -> bool`` looks at the
+#: content cheaply and never raises.  Modules are imported only when needed.
+PLATFORM_READERS: dict[str, tuple[str, str, str]] = {
+    "teams": ("verkostolab.io.teams", "read_teams_raw", "sniff_teams"),
+    "slack": ("verkostolab.io.slack", "read_slack_raw", "sniff_slack"),
+    "kumu": ("verkostolab.io.kumu", "read_kumu_raw", "sniff_kumu"),
+    "forms": ("verkostolab.io.forms", "read_forms_raw", "sniff_forms"),
+    "gexf": ("verkostolab.io.graphfile", "read_gexf_raw", "sniff_gexf"),
+    "graphml": ("verkostolab.io.graphfile", "read_graphml_raw", "sniff_graphml"),
+}
+
 #: Formats known to :func:`read`; ``auto`` looks at the content.
-FORMATS = ("auto", "workbook", "csv", "edgelist", "participation")
+FORMATS = ("auto", "workbook", "csv", *PLATFORM_READERS, "edgelist", "participation")
+
+
+def _platform(fmt: str, what: int):
+    import importlib
+
+    entry = PLATFORM_READERS[fmt]
+    try:
+        module = importlib.import_module(entry[0])
+    except ModuleNotFoundError as exc:  # a reader not yet written (development)
+        if exc.name == entry[0]:
+            return None
+        raise
+    return getattr(module, entry[what], None)
+
+
+def _sniffed(path: Path) -> str | None:
+    for fmt in PLATFORM_READERS:
+        sniff = _platform(fmt, 2)
+        try:
+            if sniff is not None and sniff(path):
+                return fmt
+        except Exception:  # noqa: BLE001 - a sniffer must not decide by crashing
+            continue
+    return None
 
 _XLSX_MAGIC = b"PK\x03\x04"
 
@@ -31,12 +68,17 @@ _XLSX_MAGIC = b"PK\x03\x04"
 def detect_format(path) -> str:
     """Guess the format of ``path`` from its content (and name, for single CSV tables).
 
-    Returns ``workbook`` (an .xlsx file), ``csv`` (a folder of table CSVs, or one CSV
-    named after a table), ``edgelist`` or ``participation``.
+    Returns one of the platform formats (``teams``, ``slack``, ``kumu``, ``forms``,
+    ``gexf``, ``graphml``) when its sniffer recognises the content, else ``workbook``
+    (an .xlsx file), ``csv`` (a folder of table CSVs, or one CSV named after a table),
+    ``edgelist`` or ``participation``.
     """
     path = Path(path)
     if not path.exists():
         raise FormatError("error.not_found", path=str(path))
+    sniffed = _sniffed(path)
+    if sniffed:
+        return sniffed
     if path.is_dir():
         return "csv"
     with path.open("rb") as fh:
@@ -61,6 +103,11 @@ def read_raw(path, *, format: str = "auto", encoding: str | None = None) -> list
     if not path.exists():
         raise FormatError("error.not_found", path=str(path))
     fmt = detect_format(path) if format == "auto" else format
+    if fmt in PLATFORM_READERS:
+        reader = _platform(fmt, 1)
+        if reader is None:
+            raise FormatError("error.format", path=str(path), reason=fmt)
+        return reader(path, encoding=encoding)
     if fmt == "workbook":
         return read_workbook_raw(path)
     if fmt == "csv":

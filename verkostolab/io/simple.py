@@ -55,6 +55,7 @@ def read_edgelist_raw(path: Path, *, encoding: str | None = None) -> list[RawTab
                              source=name)
     ties = RawTable.from_records("ties", header, records, rows, file=name,
                                  header_row=text.header_row)
+    ties.left_out = {"blank_row": text.blank_rows} if text.blank_rows else {}
     ids = []
     for col in ("source", "target"):
         if col in ties.frame.columns:
@@ -77,6 +78,7 @@ def read_participation_raw(path: Path, *, encoding: str | None = None) -> list[R
                              source=name)
     part = RawTable.from_records("participation", header, records, rows, file=name,
                                  header_row=text.header_row)
+    part.left_out = {"blank_row": text.blank_rows} if text.blank_rows else {}
     events = [cell_text(v) for v in part.frame.get("event_id", [])]
     actors = [cell_text(v) for v in part.frame.get("actor_id", [])]
     return [_ids_table("actors", "actor_id", actors, name),

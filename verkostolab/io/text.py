@@ -39,6 +39,8 @@ class TextTable:
     header_row: int
     delimiter: str
     encoding: str
+    #: blank lines between the header and the last record (left out, and counted)
+    blank_rows: int = 0
 
 
 def _position(data: bytes, offset: int, delimiter_guess: bytes = b",;\t") -> tuple[int, int]:
@@ -133,21 +135,24 @@ def read_text_table(data: bytes, *, file: str, encoding: str | None = None,
     header_row = 1
     records, rows = [], []
     last_line = 0
+    blank = pending = 0
     try:
         for record in reader:
             start = last_line + 1
             last_line = reader.line_num
             cells = [c.strip() if c.strip() else None for c in record]
             if not any(c is not None for c in cells):
+                pending += 1 if (head is not None or not header) else 0
                 continue
             if head is None and header:
                 head, header_row = cells, start
                 continue
             records.append(cells)
             rows.append(start)
+            blank, pending = blank + pending, 0
     except csv.Error as exc:
         raise InputError([Problem("unreadable", file=file, row=last_line + 1,
                                   value=str(exc))], source=file) from None
     if head is None and header:
         raise InputError([Problem("empty_file", file=file)], source=file)
-    return TextTable(head or [], records, rows, header_row, delim, used)
+    return TextTable(head or [], records, rows, header_row, delim, used, blank)

@@ -51,19 +51,24 @@ def read_workbook_raw(path: Path) -> list[RawTable]:
             if table is None or "(ignore)" in ws.title:
                 continue
             header, header_row, records, rows = None, 1, [], []
+            blank = pending = 0
             for number, cells in _sheet_rows(ws):
                 if not any(c is not None and str(c).strip() != "" for c in cells):
+                    pending += header is not None
                     continue
                 if header is None:
                     header, header_row = cells, number
                 else:
                     records.append(cells)
                     rows.append(number)
+                    blank, pending = blank + pending, 0
             if header is None:
                 problems.append(Problem("empty_table", file=name, sheet=ws.title))
                 continue
-            raws.append(RawTable.from_records(table, header, records, rows, file=name,
-                                              sheet=ws.title, header_row=header_row))
+            raw = RawTable.from_records(table, header, records, rows, file=name,
+                                        sheet=ws.title, header_row=header_row)
+            raw.left_out = {"blank_row": blank} if blank else {}
+            raws.append(raw)
     finally:
         wb.close()
     if problems:
@@ -79,8 +84,10 @@ def read_csv_table_raw(path: Path, table: str, *, encoding: str | None = None,
     """One table from one CSV file."""
     name = str(path)
     text = read_text_table(path.read_bytes(), file=name, encoding=encoding, delimiter=delimiter)
-    return RawTable.from_records(table, text.header, text.records, text.rows, file=name,
-                                 header_row=text.header_row)
+    raw = RawTable.from_records(table, text.header, text.records, text.rows, file=name,
+                                header_row=text.header_row)
+    raw.left_out = {"blank_row": text.blank_rows} if text.blank_rows else {}
+    return raw
 
 
 def read_csv_folder_raw(path: Path, *, encoding: str | None = None) -> list[RawTable]:
