@@ -1,0 +1,114 @@
+"""Binder: the workshop apps in a Binder (repo2docker) container.
+
+``binder/postBuild`` only installs the package; ``binder/start`` runs at every start of
+the container and calls ``python -m verkostolab.binder``, which prepares what
+``verkostolab workshop`` prepares for its own Voilà (the ``verkostolab`` template with
+BokehJS, a store with the bundled sample network, a facilitator code) and prints the
+environment as ``export`` lines for the shell.  Binder's Jupyter server then serves the
+apps through Voilà's server extension, e.g. ``/voila/render/notebooks/apps/wall.ipynb``.
+
+Everything is written under the home folder: ``~/.verkostolab-binder/`` (template and
+Voilà settings) and ``~/verkostolab-data/`` (the store and ``facilitator-code.txt``,
+which the facilitator opens from JupyterLab's file browser).
+
+>>> env = binder_environment(Path("/home/jovyan"), code="123456")
+>>> env["VERKOSTOLAB_STORE"]
+'sqlite:////home/jovyan/verkostolab-data/workshop.sqlite'
+>>> env["VERKOSTOLAB_FACILITATOR_CODE"]
+'123456'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from .i18n import DEFAULT_LANG, LANGUAGES
+from .workshop import TEMPLATE_NAME, new_code, prepare_runtime, prepare_store
+
+__all__ = ["binder_environment", "voila_settings", "setup", "main"]
+
+RUNTIME = ".verkostolab-binder"
+DATA = "verkostolab-data"
+CODE_FILE = "facilitator-code.txt"
+
+
+def voila_settings(lang: str) -> dict:
+    """Voilà's settings for the server extension: the same choices as
+    :meth:`verkostolab.workshop.Workshop.command` (template, no sources, no tracebacks,
+    a patient IOPub timeout, nothing from a CDN)."""
+    return {
+        "VoilaConfiguration": {
+            "template": TEMPLATE_NAME,
+            "show_tracebacks": False,
+            "strip_sources": True,
+        },
+        "VoilaExecutor": {"iopub_timeout": 60},
+        "VoilaExporter": {"language_code": lang},
+        # Unset, Voilà's server extension points MathJax at a CDN; null (as standalone
+        # Voilà has it) makes the page use the MathJax bundled with its JavaScript.
+        "ServerApp": {"tornado_settings": {"mathjax_url": None, "mathjax_config": None}},
+    }
+
+
+def binder_environment(home: Path, *, code: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """The environment of Binder's Jupyter server (and so of the apps' kernels)."""
+    home = Path(home)
+    runtime = home / RUNTIME
+    share = str(runtime / "share" / "jupyter")
+    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != share]
+    config = str(runtime / "config")
+    config_paths = [p for p in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)
+                    if p and p != config]
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+    return {
+        "JUPYTER_PATH": os.pathsep.join([share, *paths]),
+        "JUPYTER_CONFIG_PATH": os.pathsep.join([config, *config_paths]),
+        "VERKOSTOLAB_STORE": f"sqlite:///{(home / DATA / 'workshop.sqlite').as_posix()}",
+        "VERKOSTOLAB_LANG": lang,
+        "VERKOSTOLAB_FACILITATOR_CODE": code,
+        "VERKOSTOLAB_WORKSHOP_URL": f"{prefix.rstrip('/')}/voila/render/notebooks/apps/mapping.ipynb",
+        "BOKEH_RESOURCES": "inline",
+    }
+
+
+def setup(home: Path | None = None, *, lang: str | None = None) -> dict[str, str]:
+    """Prepare template, Voilà settings, store and facilitator code under ``home``;
+    return the environment.  Safe to run at every start: an existing store and code
+    are kept."""
+    home = Path(home or Path.home())
+    lang = lang or os.environ.get("VERKOSTOLAB_LANG", DEFAULT_LANG)
+    lang = lang if lang in LANGUAGES else DEFAULT_LANG
+    runtime = home / RUNTIME
+    prepare_runtime(runtime)
+    settings = json.dumps(voila_settings(lang), indent=1)
+    for name in ("jupyter_server_config.json", "voila.json"):
+        (runtime / "config" / name).write_text(settings + "\n", encoding="utf-8")
+    data = home / DATA
+    data.mkdir(parents=True, exist_ok=True)
+    code_file = data / CODE_FILE
+    if code_file.exists() and code_file.read_text(encoding="utf-8").strip().isdigit():
+        code = code_file.read_text(encoding="utf-8").strip()
+    else:
+        code = new_code()
+        code_file.write_text(code + "\n", encoding="utf-8")
+    env = binder_environment(home, code=code, lang=lang)
+    prepare_store(env["VERKOSTOLAB_STORE"])
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the environment as shell ``export`` lines (``eval`` them in binder/start)."""
+    argv = sys.argv[1:] if argv is None else argv
+    home = Path(argv[0]) if argv else None
+    env = setup(home)
+    for key, value in env.items():
+        print(f"export {key}={shlex.quote(value)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
