@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from verkostolab import InputError, read
+from verkostolab.io import read_validated
 from verkostolab.validation import parse_date
 
 from conftest import write_csv_folder, write_xlsx
@@ -265,3 +266,22 @@ def test_filter_by_period_network_and_kind(small_folder):
     assert data.filter(network="Kiertotalous").events["event_id"].tolist() == ["E2"]
     assert data.filter(kind=["acquaintance"]).counts()["participation"] == 3
     assert data.filter(kind="acquaintance").counts()["ties"] == 0
+
+
+def test_the_same_row_in_two_files_is_one_row_but_a_changed_one_is_named(tmp_path):
+    from verkostolab.errors import InputError
+
+    a = tmp_path / "kokous-a.csv"
+    b = tmp_path / "kokous-b.csv"
+    a.write_text("event,actor\nK1,Åsa\nK1,Pekka\n", encoding="utf-8")
+    b.write_text("event,actor\nK2,Åsa\nK2,Pekka\n", encoding="utf-8")
+    result = read_validated([a, b], format="participation")
+    assert result.data.counts()["actors"] == 2
+    assert result.skipped["actors"] == 2  # the second copies, counted
+    assert result.data.counts()["participation"] == 4
+    # the same key with other values in the second file: the error names that file
+    c = tmp_path / "toimijat.csv"
+    c.write_text("actor_id,name\nP1,Pekka\nP1,Pekka Mäkelä\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_validated([c])
+    assert exc.value.problems[0].file == str(c) and exc.value.problems[0].row == 3

@@ -333,6 +333,7 @@ def validate(raws: list[RawTable], *, source: str | None = None,
     for raw in raws:
         frame, found = _convert(raw)
         problems += found
+        frame["_file"], frame["_sheet"] = raw.file, raw.sheet  # where each row came from
         if raw.table in frames:  # the same table from two files: stack them
             frames[raw.table] = pd.concat([frames[raw.table], frame], ignore_index=True)
             raw_prev = origin[raw.table]
@@ -355,7 +356,8 @@ def validate(raws: list[RawTable], *, source: str | None = None,
             and existing.counts()["organisations"] == 0):
         names = frames["actors"]["organisation_id"].dropna().drop_duplicates()
         frames["organisations"] = pd.DataFrame({"organisation_id": names.to_numpy(),
-                                                "name": names.to_numpy(), "_row": 0})
+                                                "name": names.to_numpy(), "_row": 0,
+                                                "_file": None, "_sheet": None})
         origin["organisations"] = RawTable("organisations", pd.DataFrame(),
                                            np.zeros(len(names), dtype=np.int64))
 
@@ -367,14 +369,27 @@ def validate(raws: list[RawTable], *, source: str | None = None,
             keys = _key_tuple_strings(frame, spec.key)
             present = frame[list(spec.key)].notna().all(axis=1)
             dup = keys.duplicated(keep="first") & present
+            if dup.any() and frame["_file"].nunique(dropna=False) > 1:
+                # The same row in two files (one person in two meetings' reports) is one
+                # row: keep the first, count the others as already there.
+                cols = [c for c in spec.column_names if c in frame.columns]
+                prints = _fingerprint(frame, cols)
+                first_print = prints.groupby(keys, sort=False).transform("first")
+                first_file = frame["_file"].groupby(keys, sort=False).transform("first")
+                again = dup & (prints == first_print) & (frame["_file"] != first_file)
+                if again.any():
+                    skipped[table] = skipped.get(table, 0) + int(again.sum())
+                    frame = frames[table] = frame[~again.to_numpy()].reset_index(drop=True)
+                    keys, present = keys[~again].reset_index(drop=True), present[~again].reset_index(drop=True)
+                    dup = keys.duplicated(keep="first") & present
             if dup.any():
                 first_rows = frame.groupby(keys, sort=False)["_row"].transform("first")
                 pos = np.flatnonzero(dup.to_numpy())
                 code = "duplicate_key" if len(spec.key) == 1 else "duplicate_row"
                 column = spec.key[0] if len(spec.key) == 1 else spec.key[-1]
                 for p in pos:
-                    problems.append(Problem(code, file=raw.file if raw.file else None,
-                                            sheet=raw.sheet, row=int(frame["_row"].iat[p]),
+                    problems.append(Problem(code, file=frame["_file"].iat[p] or None,
+                                            sheet=frame["_sheet"].iat[p], row=int(frame["_row"].iat[p]),
                                             column=raw.headers.get(column, column),
                                             value=keys.iat[p],
                                             params={"first_row": int(first_rows.iat[p])}))
@@ -382,7 +397,7 @@ def validate(raws: list[RawTable], *, source: str | None = None,
         if table == "ties" and {"source", "target"} <= set(frame.columns):
             selfie = (frame["source"] == frame["target"]) & frame["source"].notna()
             for p in np.flatnonzero(selfie.to_numpy()):
-                problems.append(Problem("self_tie", file=raw.file, sheet=raw.sheet,
+                problems.append(Problem("self_tie", file=frame["_file"].iat[p], sheet=frame["_sheet"].iat[p],
                                         row=int(frame["_row"].iat[p]),
                                         column=raw.headers.get("target", "target"),
                                         value=frame["source"].iat[p]))
@@ -400,7 +415,8 @@ def validate(raws: list[RawTable], *, source: str | None = None,
             values = frame[column]
             unknown = values.notna() & ~values.isin(known)
             for p in np.flatnonzero(unknown.to_numpy()):
-                problems.append(Problem("unknown_reference", file=raw.file, sheet=raw.sheet,
+                problems.append(Problem("unknown_reference", file=frame["_file"].iat[p],
+                                        sheet=frame["_sheet"].iat[p],
                                         row=int(frame["_row"].iat[p]),
                                         column=raw.headers.get(column, column),
                                         value=values.iat[p],
@@ -418,7 +434,7 @@ def validate(raws: list[RawTable], *, source: str | None = None,
         old = existing.table(table)
         if old.empty:
             new_tables[table] = typed.drop(columns="_row")
-            skipped[table] = 0
+            skipped.setdefault(table, 0)
             continue
         compare_cols = [c for c in spec.column_names if c in frame.columns]
         fingerprint_new = _fingerprint(typed, compare_cols)
@@ -431,7 +447,8 @@ def validate(raws: list[RawTable], *, source: str | None = None,
             same = in_old & (fingerprint_new == keys_new.map(old_by_key))
             conflict = in_old & ~same
             for p in np.flatnonzero(conflict.to_numpy()):
-                problems.append(Problem("conflict_with_store", file=raw.file, sheet=raw.sheet,
+                problems.append(Problem("conflict_with_store", file=frame["_file"].iat[p],
+                                        sheet=frame["_sheet"].iat[p],
                                         row=int(typed["_row"].iat[p]),
                                         column=raw.headers.get(spec.key[0], spec.key[0]),
                                         value=keys_new.iat[p]))
@@ -442,7 +459,7 @@ def validate(raws: list[RawTable], *, source: str | None = None,
             have = fingerprint_old.value_counts()
             nth = fingerprint_new.groupby(fingerprint_new).cumcount()
             keep = nth >= fingerprint_new.map(have).fillna(0).astype(int)
-        skipped[table] = int((~keep).sum())
+        skipped[table] = skipped.get(table, 0) + int((~keep).sum())
         new_tables[table] = typed[keep.to_numpy()].drop(columns="_row")
     if problems:
         raise InputError(problems, source=source)
