@@ -23,22 +23,26 @@ HERE = Path(__file__).resolve().parent
 
 
 def closure(root: str) -> dict[str, str]:
-    env = default_environment()
-    env["extra"] = ""
+    """Installed versions of everything ``root`` needs, extras (``psycopg[binary]``)
+    included."""
     seen: dict[str, str] = {}
-    todo = [root]
+    done: set[tuple[str, str]] = set()
+    todo = [(root, "")]
     while todo:
-        name = todo.pop()
-        dist = metadata.distribution(name)
-        for text in dist.requires or []:
+        name, extra = todo.pop()
+        if (canonicalize_name(name), extra) in done:
+            continue
+        done.add((canonicalize_name(name), extra))
+        env = default_environment()
+        env["extra"] = extra
+        for text in metadata.distribution(name).requires or []:
             req = Requirement(text)
             if req.marker is not None and not req.marker.evaluate(env):
                 continue
-            key = canonicalize_name(req.name)
-            if key in seen:
-                continue
-            seen[key] = metadata.version(req.name)
-            todo.append(req.name)
+            if req.marker is None and extra:
+                continue  # already taken with the plain package
+            seen[canonicalize_name(req.name)] = metadata.version(req.name)
+            todo += [(req.name, "")] + [(req.name, e) for e in req.extras]
     seen.pop(canonicalize_name(root), None)
     return seen
 

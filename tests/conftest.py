@@ -10,6 +10,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+# A throwaway PostgreSQL server: ``pg_url`` (a new database) and ``store_url`` (a store on
+# SQLite and on PostgreSQL); see tests/pg.py.
+from pg import pg_cluster, pg_url, store_url  # noqa: F401
+
 # The language, the pseudonym salt and Jupyter's folders are set in ../conftest.py.
 
 

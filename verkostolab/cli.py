@@ -454,7 +454,8 @@ def add_topic_commands() -> None:
     """Register the commands that live with their topic (they import the helpers above,
     so they are added when the command line starts, not while this module loads)."""
     from .advice.cli import groups_command, tips_command
+    from .privacy_cli import export_person_command, forget_command
 
-    for command in (tips_command, groups_command):
+    for command in (tips_command, groups_command, forget_command, export_person_command):
         if command.name not in cli.commands:
             cli.add_command(command)

@@ -7,15 +7,27 @@
 * A participant's submission (:meth:`Store.submit`) is one short transaction, retried
   when the database is momentarily busy: nothing a participant sends is lost.
 * The schema carries a version (table ``meta``).
+* PostgreSQL (``postgresql+psycopg://user@host/db``) works the same way.  Writers take a
+  transaction-level advisory lock first (:data:`PG_WRITE_LOCK`), the PostgreSQL analogue
+  of SQLite's ``BEGIN IMMEDIATE``: write transactions run one at a time under READ
+  COMMITTED, so what a writer reads (does this organisation exist yet?) stays true until
+  it commits, and no two submissions create the same new organisation.  A writer waits
+  for the lock at most :data:`BUSY_TIMEOUT_MS`; lock time-outs, deadlocks and
+  serialization failures are retried like a locked SQLite file.  Readers take no lock:
+  :meth:`Store.load` reads one REPEATABLE READ snapshot.
+* :meth:`Store.forget` erases a person (the right to erasure) and
+  :meth:`Store.export_person` returns everything stored about them (the right of access).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 import random
 import re
+import sqlite3
 import time
 import uuid
 from contextlib import contextmanager
@@ -35,13 +47,36 @@ from .schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, fold, normalise_value
 if TYPE_CHECKING:  # pandas and the tables load on first use: participants' pages start fast
     from .data import NetworkData
 
-__all__ = ["Store", "ImportReport", "Submission", "TieAnswer", "default_store_url", "resolve_url"]
+__all__ = ["Store", "ImportReport", "Submission", "TieAnswer", "default_store_url", "resolve_url",
+           "PERSON_COLUMNS"]
 
 _SQL_TYPES = {"id": sa.String, "text": sa.Text, "vocab": sa.String, "rating": sa.Integer,
               "number": sa.Float, "date": sa.DateTime}
 
-#: How long a writer waits for another writer before giving up (SQLite busy timeout).
+#: How long a writer waits for another writer before giving up (SQLite busy timeout,
+#: PostgreSQL lock timeout).
 BUSY_TIMEOUT_MS = 60_000
+
+#: Key of the PostgreSQL advisory lock that every write transaction takes first.
+PG_WRITE_LOCK = 0x766C6162  # "vlab"
+
+#: SQLSTATEs after which a PostgreSQL write transaction is tried again: serialization
+#: failure, deadlock, lock time-out.  (A unique violation is not retried: under the write
+#: lock two writers never insert the same new row, so one would be a real error.)
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+#: The columns that hold an actor's id, ``(table, column)``: :meth:`Store.forget` deletes
+#: these rows.  (``tests/test_store.py`` checks that every reference to ``actors`` in
+#: :mod:`verkostolab.schema` is listed here.)
+PERSON_COLUMNS = (("participation", "actor_id"), ("ties", "source"), ("ties", "target"),
+                  ("assessments", "respondent"), ("actors", "actor_id"))
+
+#: Free-text columns from which :meth:`Store.forget` removes a person's name and e-mail
+#: (names of other people, ``actors.name``, are left alone).  Columns of tables that are
+#: not in :data:`SQL_TABLES` are all treated as free text.
+FREE_TEXT_COLUMNS = {"organisations": ("name",), "actors": ("role", "keywords"),
+                     "events": ("network", "title"), "goals": ("title", "indicator", "network"),
+                     "notes": ("text",), "imports": ("source",), "meta": ("value",)}
 
 
 def default_store_url() -> str:
@@ -203,6 +238,7 @@ class Store:
     def __init__(self, url=None):
         self.url = resolve_url(url) if url is not None else default_store_url()
         self._engine: sa.Engine | None = None
+        self._known_to_exist = False  # a server database, once seen, is not asked again
 
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
@@ -223,10 +259,14 @@ class Store:
     def exists(self) -> bool:
         if self.is_sqlite:
             return self.path is not None and self.path.exists() and self.path.stat().st_size > 0
+        if self._known_to_exist:
+            return True
         try:
-            return sa.inspect(self.engine).has_table("meta")
+            self._known_to_exist = sa.inspect(self.engine).has_table("meta")
+            return self._known_to_exist
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError("error.store", url=self.url, reason=str(exc).splitlines()[0]) from None
+            raise StoreError("error.store", url=self._shown_url(),
+                             reason=str(exc).splitlines()[0]) from None
 
     @property
     def engine(self) -> sa.Engine:
@@ -236,6 +276,9 @@ class Store:
                     engine = sa.create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                     sa_event.listen(engine, "connect", _sqlite_connect)
                     sa_event.listen(engine, "begin", _sqlite_begin)
+                elif self.is_postgresql:
+                    engine = sa.create_engine(self.url, pool_pre_ping=True,
+                                              isolation_level="READ COMMITTED")
                 else:
                     engine = sa.create_engine(self.url, pool_pre_ping=True)
             except (sa.exc.ArgumentError, ImportError) as exc:
@@ -254,15 +297,49 @@ class Store:
     def __exit__(self, *exc):
         self.close()
 
+    @property
+    def is_postgresql(self) -> bool:
+        return self.url.startswith("postgresql")
+
     @contextmanager
     def transaction(self):
-        """One write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
+        """One write transaction: ``BEGIN IMMEDIATE`` on SQLite, the advisory write lock
+        (:data:`PG_WRITE_LOCK`) on PostgreSQL.
+
+        A database error becomes a :class:`StoreError` whose ``retryable`` tells whether
+        trying again may help (a locked file, a lock time-out, a deadlock).
+        """
         try:
             with self.engine.begin() as conn:
+                if self.is_postgresql:  # one round trip: the time-out, then the lock
+                    conn.execute(sa.text("SELECT set_config('lock_timeout', :ms, true), "
+                                         "pg_advisory_xact_lock(:key)"),
+                                 {"ms": str(int(BUSY_TIMEOUT_MS)), "key": PG_WRITE_LOCK})
                 yield conn
         except sa.exc.OperationalError as exc:
-            raise StoreError("error.store", url=self.url,
-                             reason=str(exc.orig if exc.orig else exc).splitlines()[0]) from exc
+            error = StoreError("error.store", url=self._shown_url(),
+                               reason=str(exc.orig if exc.orig else exc).splitlines()[0])
+            error.retryable = _retryable(exc)
+            raise error from exc
+
+    @contextmanager
+    def _reading(self):
+        """A connection for reading; one REPEATABLE READ snapshot on PostgreSQL."""
+        try:
+            with self.engine.connect() as conn:
+                if self.is_postgresql:
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise StoreError("error.store", url=self._shown_url(),
+                             reason=str(exc.orig or exc).splitlines()[0]) from None
+
+    def _shown_url(self) -> str:
+        """The URL without its password (for messages and exports)."""
+        try:
+            return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+        except sa.exc.ArgumentError:
+            return self.url
 
     def create(self) -> None:
         """Create the tables if they are not there (safe from many processes)."""
@@ -297,12 +374,8 @@ class Store:
         if conn is None and not self.exists():
             return NetworkData(source=self.url)
         if conn is None:
-            try:
-                with self.engine.connect() as c:
-                    return self._load(c)
-            except sa.exc.OperationalError as exc:
-                raise StoreError("error.store", url=self.url,
-                                 reason=str(exc.orig or exc).splitlines()[0]) from None
+            with self._reading() as c:
+                return self._load(c)
         return self._load(conn)
 
     def _load(self, conn) -> "NetworkData":
@@ -591,6 +664,196 @@ class Store:
 
         return self._retrying(write, 8) if self.exists() else 0
 
+    # -- personal data: the rights of access and erasure ---------------------------------
+    def find_actor(self, actor: str) -> dict:
+        """The stored row of the person ``actor`` names: an id, or a name (case and accents
+        ignored) or e-mail that only one person has.
+
+        Raises :class:`StoreError` for an unknown person (suggesting close names) or a
+        name that several people share (listing their ids).
+        """
+        if not self.exists():
+            raise self._unknown_actor(actor, [])
+        with self._reading() as conn:
+            return self._find_actor(conn, actor)
+
+    def _find_actor(self, conn, ref) -> dict:
+        actors = SQL_TABLES["actors"]
+        ref = str(ref).strip()
+        row = conn.execute(sa.select(actors).where(actors.c.actor_id == ref)).first()
+        if row is not None:
+            return dict(row._mapping)
+        everyone = [dict(r._mapping) for r in conn.execute(sa.select(actors))]
+        wanted = fold(ref)
+        hits = [r for r in everyone
+                if (r["name"] and fold(r["name"]) == wanted)
+                or (r["email"] and r["email"].strip().casefold() == ref.casefold())]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise StoreError("privacy.error.ambiguous_actor", actor=ref, store=self._shown_url(),
+                             ids=", ".join(sorted(h["actor_id"] for h in hits)))
+        raise self._unknown_actor(ref, everyone)
+
+    def _unknown_actor(self, ref, everyone: list[dict]) -> StoreError:
+        labels = {}
+        for r in everyone:
+            label = f"{r['name']} ({r['actor_id']})"
+            labels.setdefault(fold(r["name"] or ""), label)
+            labels.setdefault(fold(r["actor_id"]), label)
+        close = difflib.get_close_matches(fold(ref), list(labels), n=5, cutoff=0.6)
+        suggestions = list(dict.fromkeys(labels[c] for c in close))[:3]
+        if suggestions:
+            return StoreError("privacy.error.unknown_actor_suggest", actor=str(ref).strip(),
+                              store=self._shown_url(), suggestions=", ".join(suggestions))
+        return StoreError("privacy.error.unknown_actor", actor=str(ref).strip(),
+                          store=self._shown_url())
+
+    def export_person(self, actor: str) -> dict:
+        """Everything the store holds about one person, as JSON-able data (the right of
+        access): their row and organisation, the events they took part in, their ties both
+        ways with the other person's name, their assessment answers, the notes that name
+        them, and rows of any other table that refer to them.
+
+        ``actor`` is an id, or a name or e-mail that only one person has.
+        """
+        if not self.exists():
+            raise self._unknown_actor(actor, [])
+        a, o, e = SQL_TABLES["actors"], SQL_TABLES["organisations"], SQL_TABLES["events"]
+        part, ties, answers = SQL_TABLES["participation"], SQL_TABLES["ties"], SQL_TABLES["assessments"]
+        with self._reading() as conn:
+            person = self._find_actor(conn, actor)
+            pid = person["actor_id"]
+            org = None
+            if person.get("organisation_id"):
+                org = conn.execute(sa.select(o).where(o.c.organisation_id == person["organisation_id"])).first()
+            events = conn.execute(
+                sa.select(part.c.event_id, e.c.title, e.c.date, e.c.kind, e.c.network, e.c.level)
+                .select_from(part.outerjoin(e, part.c.event_id == e.c.event_id))
+                .where(part.c.actor_id == pid).order_by(e.c.date, part.c.event_id))
+            tie_cols = [ties.c[c] for c in TABLES["ties"].column_names + ["submitted_at"]
+                        if c not in ("source", "target")]
+            other = a.alias("other")
+            out = conn.execute(
+                sa.select(ties.c.target, other.c.name.label("target_name"), *tie_cols)
+                .select_from(ties.outerjoin(other, ties.c.target == other.c.actor_id))
+                .where(ties.c.source == pid).order_by(ties.c.row_id))
+            into = conn.execute(
+                sa.select(ties.c.source, other.c.name.label("source_name"), *tie_cols)
+                .select_from(ties.outerjoin(other, ties.c.source == other.c.actor_id))
+                .where(ties.c.target == pid).order_by(ties.c.row_id))
+            answered = conn.execute(
+                sa.select(answers.c.round, answers.c.item, answers.c.value, answers.c.date)
+                .where(answers.c.respondent == pid).order_by(answers.c.round, answers.c.item))
+            result = {
+                "exported_at": dt.datetime.now().replace(microsecond=0),
+                "store": self._shown_url(),
+                "actor": person,
+                "organisation": None if org is None else dict(org._mapping),
+                "participation": [dict(r._mapping) for r in events],
+                "ties_out": [dict(r._mapping) for r in out],
+                "ties_in": [dict(r._mapping) for r in into],
+                "assessments": [dict(r._mapping) for r in answered],
+            }
+            pattern = _person_pattern(person)
+            notes = SQL_TABLES["notes"]
+            result["notes"] = [dict(r._mapping) for r in conn.execute(sa.select(notes).order_by(notes.c.note_id))
+                               if pattern is not None and pattern.search(r.text or "")]
+            result["other"] = {table.name: [dict(r._mapping) for r in conn.execute(
+                                   sa.select(table).where(_refers_to(table, person)))]
+                               for table in _other_tables(conn)}
+            result["other"] = {k: v for k, v in result["other"].items() if v}
+        return _plain(result)
+
+    def forget(self, actor: str, *, lang: str | None = None, compact: bool = True,
+               retries: int = 8) -> dict:
+        """Erase a person from the store in one transaction (the right to erasure).
+
+        * Deleted: their row in ``actors``, their participation, every tie where they are
+          the source or the target, their assessment answers (:data:`PERSON_COLUMNS`), and
+          rows of any other table of the database with a text cell equal to their id or
+          e-mail (tables other tools added, such as consent records).
+        * Redacted: their name and e-mail inside free text (:data:`FREE_TEXT_COLUMNS`:
+          notes, event and goal titles, other people's roles, organisation names, import
+          sources) are replaced with ``[poistettu]``/``[removed]``.
+        * Reported, not changed: notes that still name them by first or last name alone
+          (``to_check``): free text needs a person's eye.
+        * Afterwards the database is compacted (SQLite ``VACUUM`` and a WAL checkpoint;
+          PostgreSQL ``VACUUM FULL`` of the changed tables), so that the erased rows do not
+          linger in its files; ``compacted`` tells whether that succeeded.  Copies and
+          backups of the store are not touched.
+
+        ``actor`` is an id, or a name or e-mail that only one person has.  Returns
+        ``{"actor_id", "name", "removed": {table: rows}, "redacted": {table: cells},
+        "to_check": {"notes": [note ids]}, "compacted"}``.
+        """
+        if not self.exists():
+            raise self._unknown_actor(actor, [])
+        marker = t("privacy.redacted", lang)
+
+        def write(conn):
+            person = self._find_actor(conn, actor)
+            pid = person["actor_id"]
+            removed: dict[str, int] = {}
+            for name, column in PERSON_COLUMNS:
+                table = SQL_TABLES[name]
+                count = conn.execute(table.delete().where(table.c[column] == pid)).rowcount
+                removed[name] = removed.get(name, 0) + count
+            extra = _other_tables(conn)
+            for table in extra:
+                count = conn.execute(table.delete().where(_refers_to(table, person))).rowcount
+                if count:
+                    removed[table.name] = count
+            redacted: dict[str, int] = {}
+            pattern = _person_pattern(person)
+            columns = [(SQL_TABLES[name], cols) for name, cols in FREE_TEXT_COLUMNS.items()]
+            columns += [(table, [c.name for c in _text_columns(table) if not c.primary_key])
+                        for table in extra]
+            for table, cols in columns:
+                for col in cols:
+                    column = table.c[col]
+                    values = conn.execute(sa.select(column).distinct().where(column.is_not(None))).scalars()
+                    for value in list(values):
+                        new = pattern.sub(marker, value) if pattern is not None else value
+                        if new != value:
+                            count = conn.execute(table.update().where(column == value)
+                                                 .values({col: new})).rowcount
+                            redacted[table.name] = redacted.get(table.name, 0) + count
+            notes = SQL_TABLES["notes"]
+            parts = _name_parts(person["name"])
+            to_check = [nid for nid, text in conn.execute(sa.select(notes.c.note_id, notes.c.text)
+                                                          .order_by(notes.c.note_id))
+                        if any(p.search(fold(text or "")) for p in parts)]
+            return {"actor_id": pid, "name": person["name"], "removed": removed,
+                    "redacted": redacted, "to_check": {"notes": to_check}}
+
+        result = self._retrying(write, retries)
+        changed = [name for name, n in {**result["removed"], **result["redacted"]}.items() if n]
+        result["compacted"] = self._compact(changed) if compact else False
+        return result
+
+    def _compact(self, tables) -> bool:
+        """Rewrite the database so that deleted rows leave no copy in its files."""
+        try:
+            if self.is_sqlite:
+                raw = self.engine.raw_connection()
+                try:
+                    cur = raw.driver_connection.cursor()
+                    cur.execute("VACUUM")
+                    busy = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                    cur.close()
+                    return busy == 0
+                finally:
+                    raw.close()
+            if self.is_postgresql and tables:
+                prep = self.engine.dialect.identifier_preparer
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql("VACUUM FULL " + ", ".join(prep.quote(t) for t in tables))
+                return True
+        except (sa.exc.DBAPIError, sqlite3.Error):
+            return False
+        return not tables
+
     def _retrying(self, write, retries: int):
         delay = 0.05
         for attempt in range(retries + 1):
@@ -598,11 +861,73 @@ class Store:
                 with self.transaction() as conn:
                     return write(conn)
             except StoreError as exc:
-                if not ("locked" in str(exc) or "busy" in str(exc)) or attempt == retries:
+                if not getattr(exc, "retryable", False) or attempt == retries:
                     raise
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _person_pattern(person: dict) -> re.Pattern | None:
+    """Where a person's full name or e-mail starts inside free text (case ignored; the
+    end is left open so that inflected Finnish forms, *Äijä Öhmanin*, are found too)."""
+    needles = sorted({str(person.get(k) or "").strip() for k in ("name", "email")} - {""},
+                     key=len, reverse=True)
+    if not needles:
+        return None
+    alternatives = [re.escape(n) + (r"(?!\w)" if len(n) < 4 else "") for n in needles]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+def _name_parts(name) -> list[re.Pattern]:
+    """Patterns for the first and last names alone, matched in :func:`fold` ed text."""
+    parts = {fold(p) for p in re.split(r"[\s\-]+", str(name or "")) if len(p.strip(".,")) >= 3}
+    return [re.compile(r"(?<![^\W_])" + re.escape(p)) for p in sorted(parts) if p]
+
+
+def _other_tables(conn) -> list[sa.Table]:
+    """Tables of the database that are not verkostolab's own (added by other tools)."""
+    md = sa.MetaData()
+    return [sa.Table(name, md, autoload_with=conn)
+            for name in sorted(sa.inspect(conn).get_table_names()) if name not in SQL_TABLES]
+
+
+def _text_columns(table: sa.Table) -> list[sa.Column]:
+    return [c for c in table.columns if isinstance(c.type, sa.String)]
+
+
+def _refers_to(table: sa.Table, person: dict):
+    """Rows of ``table`` with a text cell equal to the person's id or e-mail."""
+    values = [v for v in (person["actor_id"], person.get("email")) if v]
+    cols = _text_columns(table)
+    if not cols:
+        return sa.false()
+    return sa.or_(*(c.in_(values) for c in cols))
+
+
+def _plain(value):
+    """JSON-able: dates as ISO text, dicts and lists all the way down."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _retryable(exc: sa.exc.DBAPIError) -> bool:
+    """Whether trying the transaction again may succeed (see :data:`RETRY_SQLSTATES`)."""
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)  # psycopg 3 or 2
+    if state is not None:
+        return state in RETRY_SQLSTATES
+    text = str(orig or exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _sqlite_connect(dbapi_conn, _record):
