@@ -379,6 +379,35 @@ def template_command(ctx, out):
     click.echo(t("cli.template.done", lang, path=out))
 
 
+@cli.command("export", help=t("cli.export.help", _LANG))
+@lang_option
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "store_url", metavar="URL", help=t("cli.opt.store", _LANG))
+@click.option("--format", "fmt", type=click.Choice(("gexf", "graphml", "kumu", "workbook", "csv")),
+              default=None, help=t("cli.export.opt.format", _LANG))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help=t("cli.export.opt.out", _LANG))
+@click.option("--level", type=_LEVEL, default="person", show_default=True, help=t("cli.opt.level", _LANG))
+@click.option("--period", callback=_check_period, metavar="FROM:TO", help=t("cli.opt.period", _LANG))
+@click.option("--pseudonymise", is_flag=True, help=t("cli.export.opt.pseudonymise", _LANG))
+@click.pass_context
+def export_command(ctx, paths, store_url, fmt, out, level, period, pseudonymise):
+    from .io.export import export
+
+    lang = _lang(ctx)
+    inputs = list(paths)
+    if store_url:
+        from .store import resolve_url
+
+        url = resolve_url(store_url)
+        if url.startswith("sqlite:///"):
+            inputs.append(Path(url[len("sqlite:///"):]))
+    data = _load(paths, store_url)
+    result = export(data, out, format=fmt, level=level, period=period, lang=lang,
+                    pseudonymise=pseudonymise, inputs=inputs)
+    click.echo(result.render(lang))
+
+
 @cli.command("workshop", help=t("cli.workshop.help", _LANG))
 @lang_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
