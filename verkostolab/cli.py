@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -79,17 +80,43 @@ def cli(ctx: click.Context, lang: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS),
               default="auto", show_default=True, help=t("cli.opt.format", _LANG))
 @click.option("--encoding", default=None, help=t("cli.opt.encoding", _LANG))
+@click.option("--merges", "merges", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              metavar="FILE", help=t("cli.import.opt.merges", _LANG))
+@click.option("--merge-report", "merge_report", type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE", help=t("cli.import.opt.merge_report", _LANG))
+@click.option("--no-merge", "no_merge", is_flag=True, help=t("cli.import.opt.no_merge", _LANG))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
-def import_command(ctx, paths, store_url, fmt, encoding, as_json):
+def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, no_merge, as_json):
     from .store import Store
 
+    lang = _lang(ctx)
+    if merges and no_merge:
+        raise click.UsageError(t("cli.import.merges_or_no_merge", lang))
     store = Store(store_url)
-    report = store.import_files(list(paths), format=fmt, encoding=encoding)
+    if not merges and not no_merge:
+        # Nobody is merged silently: proposals stop the import until a person decides.
+        proposal = store.propose_merges(list(paths), format=fmt, encoding=encoding, lang=lang)
+        if not proposal.empty:
+            out = merge_report or Path(f"{Path(paths[0]).stem}.{t('cli.import.merge_file', lang)}.xlsx")
+            proposal.write(out, lang=lang)
+            if as_json:
+                _echo_json({"imported": False, "merge_report": str(out),
+                            "groups": proposal.groups, "actors": len(proposal)})
+            else:
+                click.echo(proposal.render(lang))
+                click.echo(t("identity.proposal.written", lang, path=out))
+                again = ["verkostolab", "import", *map(str, paths)]
+                again += ["--store", store_url] if store_url else []
+                again += ["--format", fmt] if fmt != "auto" else []
+                click.echo(t("cli.import.merge_next", lang, path=out,
+                             command=" ".join(shlex.quote(a) for a in again)))
+            ctx.exit(2)
+    report = store.import_files(list(paths), format=fmt, encoding=encoding, merges=merges)
     if as_json:
         _echo_json(report.to_dict())
     else:
-        click.echo(report.render(_lang(ctx)))
+        click.echo(report.render(lang))
 
 
 @cli.command("check", help=t("cli.check.help", _LANG))
@@ -456,7 +483,9 @@ def main(argv=None) -> None:
         if i + 1 < len(args) and args[i + 1] in LANGUAGES:
             lang = args[i + 1]
     try:
-        cli.main(args=args, prog_name="verkostolab", standalone_mode=False)
+        code = cli.main(args=args, prog_name="verkostolab", standalone_mode=False)
+        if isinstance(code, int) and code:  # ctx.exit(N) in a command
+            sys.exit(code)
     except click.exceptions.Abort:
         sys.exit(130)
     except click.exceptions.ClickException as exc:

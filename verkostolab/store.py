@@ -149,6 +149,8 @@ class ImportReport:
     skipped: dict[str, int]
     #: ``(file, reason, count)``: what the readers left out on purpose
     left_out: list = field(default_factory=list)
+    #: ``(reason, count)``: what merging actors changed (``identity.change.<reason>``)
+    merged: list = field(default_factory=list)
 
     def render(self, lang: str | None = None) -> str:
         from .validation import render_left_out
@@ -159,12 +161,15 @@ class ImportReport:
                 lines.append(t("import.rows", lang, table=t(f"table.{table}", lang),
                                new=self.new.get(table, 0), skipped=self.skipped.get(table, 0)))
         lines += [f"  {line}" for line in render_left_out(self.left_out, lang)]
+        lines += [f"  {t(f'identity.change.{reason}', lang, count=count)}"
+                  for reason, count in self.merged if count]
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
         return {"source": self.source, "store": self.store, "new": self.new,
                 "skipped": self.skipped,
-                "left_out": [{"file": f, "reason": r, "count": c} for f, r, c in self.left_out]}
+                "left_out": [{"file": f, "reason": r, "count": c} for f, r, c in self.left_out],
+                "merged": {reason: int(count) for reason, count in self.merged}}
 
 
 @dataclass
@@ -400,27 +405,43 @@ class Store:
                     for name in TABLE_ORDER}
 
     # -- importing ---------------------------------------------------------------------
-    def import_files(self, paths, *, format: str = "auto", encoding: str | None = None) -> ImportReport:
+    def import_files(self, paths, *, format: str = "auto", encoding: str | None = None,
+                     merges=None) -> ImportReport:
         """Validate files against the store and import them in one transaction.
 
         Raises :class:`InputError` (listing every problem) and leaves the store as it
-        was, or imports every row.
+        was, or imports every row.  ``merges`` is a merge report reviewed by a person
+        (see :meth:`propose_merges` and :mod:`verkostolab.identity`): the actors it
+        joins become one before anything is written, empty fields of stored actors are
+        filled from the merged rows, and :attr:`ImportReport.merged` says what changed.
         """
-        from .io import read_raw
         from .validation import validate
 
-        if isinstance(paths, (str, Path)):
-            paths = [paths]
-        raws, problems = [], []
-        for p in paths:
-            try:
-                raws += read_raw(p, format=format, encoding=encoding)
-            except InputError as exc:
-                problems += exc.problems
-        source = ", ".join(str(p) for p in paths)
-        if problems:
-            raise InputError(problems, source=source)
-        return self._import(lambda existing: validate(raws, source=source, existing=existing), source)
+        raws, source = _read_raws(paths, format, encoding)
+
+        def validate_against(existing):
+            result = validate(raws, source=source, existing=existing)
+            if merges is not None:
+                result.merged = _merged(result, merges, existing)
+            return result
+
+        return self._import(validate_against, source)
+
+    def propose_merges(self, paths, *, format: str = "auto", encoding: str | None = None,
+                       lang: str | None = None):
+        """Who in ``paths`` (and between them and the store) is probably one person
+        under two names or accounts: a :class:`verkostolab.identity.MergeProposal`.
+        Nothing is written; raises :class:`InputError` for invalid files."""
+        from .identity import propose_merges
+        from .validation import validate
+
+        raws, source = _read_raws(paths, format, encoding)
+        if not self.exists():
+            return propose_merges(validate(raws, source=source).data, lang=lang)
+        with self._reading() as conn:
+            existing = self._load(conn)
+        result = validate(raws, source=source, existing=existing)
+        return propose_merges(result.data, existing, lang=lang)
 
     def import_data(self, data: "NetworkData", *, source: str | None = None) -> ImportReport:
         """Import an already validated bundle (e.g. from another store or a generator)."""
@@ -446,10 +467,13 @@ class Store:
             existing = self._load(conn)
             result = validate_against(existing)
             self._insert(conn, result.data)
+            if result.merged is not None:
+                _fill_actors(conn, result.merged.store_fills)
             conn.execute(SQL_TABLES["imports"].insert().values(
                 at=dt.datetime.now(), source=source,
                 counts=json.dumps(result.data.counts())))
-        return ImportReport(source, self.url, result.data.counts(), result.skipped, result.left_out)
+        return ImportReport(source, self.url, result.data.counts(), result.skipped, result.left_out,
+                            result.merged.changes if result.merged is not None else [])
 
     def _insert(self, conn, data: "NetworkData", *, submitted_at=None) -> None:
         for name in TABLE_ORDER:
@@ -866,6 +890,52 @@ class Store:
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _read_raws(paths, format, encoding):
+    from .io import read_raw
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    raws, problems = [], []
+    for p in paths:
+        try:
+            raws += read_raw(p, format=format, encoding=encoding)
+        except InputError as exc:
+            problems += exc.problems
+    source = ", ".join(str(p) for p in paths)
+    if problems:
+        raise InputError(problems, source=source)
+    return raws, source
+
+
+def _merged(result, merges, existing):
+    """Apply a reviewed merge report to validated new data (``result.data`` is replaced)."""
+    from .identity import apply_merges, read_merges
+
+    existing = existing if existing is not None and not existing.actors.empty else None
+    applied = apply_merges(result.data, read_merges(merges, result.data, existing=existing),
+                           existing=existing)
+    if applied.store_renamed:
+        raise StoreError("import.merge.stored_ids", path=str(merges),
+                         ids=", ".join(f"{a} → {b}" for a, b in sorted(applied.store_renamed.items())))
+    result.data = applied.data
+    return applied
+
+
+def _fill_actors(conn, fills) -> None:
+    """Fill empty fields of stored actors (never overwrite a value)."""
+    if fills is None or len(fills) == 0:
+        return
+    actors = SQL_TABLES["actors"]
+    for record in fills.to_dict("records"):
+        actor_id = record.pop("actor_id")
+        for column, value in record.items():
+            if value is None or (isinstance(value, float) and value != value):
+                continue
+            conn.execute(actors.update()
+                         .where(actors.c.actor_id == actor_id, actors.c[column].is_(None))
+                         .values({column: value}))
 
 
 def _person_pattern(person: dict) -> re.Pattern | None:

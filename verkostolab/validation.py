@@ -103,6 +103,8 @@ class ValidationResult:
     notes: list[str] = field(default_factory=list)
     #: ``(file, reason, count)`` for what readers left out on purpose (see RawTable).
     left_out: list[tuple[str, str, int]] = field(default_factory=list)
+    #: the :class:`verkostolab.identity.MergeResult` when actors were merged on import
+    merged: object = None
 
 
 # --------------------------------------------------------------------------- cell parsers
