@@ -26,6 +26,7 @@ def test_participant_on_the_list_submits(settings):
     app.add_person("P02")
     app.add_person("P01")  # twice is once
     app.rows[0]["trust"].value = 5
+    app.consent.value = True
     result = app.submit_form()
     assert result["ties"] == 2
     ties = Store(settings.store_url).load().ties
@@ -43,6 +44,7 @@ def test_new_participant_adds_themselves_in_english(settings):
     app.organisation.value = "Järvilaakson kaupunki"
     app.sector.value = "public"
     app.add_person("P05")
+    app.consent.value = True
     result = app.submit_form()
     assert result["organisation_id"] is not None
     assert "Thank you" in app.status.value
@@ -71,6 +73,7 @@ def test_wall_redraws_with_the_new_tie(settings):
     app.mode.value = "new"
     app.name.value = "Seinä Testaaja"
     app.add_person("P03")
+    app.consent.value = True
     app.submit_form()
     assert wall.refresh()
     after = wall.model.counts()

@@ -53,6 +53,7 @@ def submit_new_person(page, name, knows_label):
     widget(page, "dropdown", "Henkilö").locator("select").select_option(label=knows_label)
     page.locator(".vl-add").click()
     page.locator(".vl-known-row").first.wait_for(state="visible", timeout=30_000)
+    page.locator(".vl-consent .widget-toggle-button", has_text="Kyllä").click()
     page.locator(".vl-submit").click()
     page.locator(".vl-status-ok").wait_for(state="visible", timeout=60_000)
 
@@ -124,6 +125,7 @@ def test_thirty_participants_at_once_lose_nothing(server):
         await page.locator(".widget-dropdown", has_text="Henkilö").first.locator("select").select_option(label=label)
         await page.locator(".vl-add").click()
         await page.locator(".vl-known-row").first.wait_for(state="visible", timeout=120_000)
+        await page.locator(".vl-consent .widget-toggle-button", has_text="Kyllä").click()
         return context, page
 
     async def main():

@@ -17,6 +17,16 @@
   :meth:`Store.load` reads one REPEATABLE READ snapshot.
 * :meth:`Store.forget` erases a person (the right to erasure) and
   :meth:`Store.export_person` returns everything stored about them (the right of access).
+* Consent: a participant of the mapping app answers whether their name may be shown on
+  the wall and in reports; the answer is kept per person in the table
+  :data:`CONSENT_TABLE` (``actor_id``, ``consent``, ``at``).  An explicit *no* hides the
+  person: :meth:`Store.load` (and so the wall, reports, notebooks, measures and exports
+  made from the store) leaves out them, their participation, every tie they are at
+  either end of and their assessment answers, and :meth:`Store.actor_choices` leaves them
+  off pick lists.  Their rows stay stored (nothing they typed is lost) and a later *yes*
+  shows them again.  People without an answer (imported from files, the sample network)
+  are shown: they were collected under the network's own lawful basis; only a *no*
+  hides.  A store made before the table existed gets it with the first answer.
 """
 
 from __future__ import annotations
@@ -48,7 +58,7 @@ if TYPE_CHECKING:  # pandas and the tables load on first use: participants' page
     from .data import NetworkData
 
 __all__ = ["Store", "ImportReport", "Submission", "TieAnswer", "default_store_url", "resolve_url",
-           "PERSON_COLUMNS"]
+           "PERSON_COLUMNS", "CONSENT_TABLE"]
 
 _SQL_TYPES = {"id": sa.String, "text": sa.Text, "vocab": sa.String, "rating": sa.Integer,
               "number": sa.Float, "date": sa.DateTime}
@@ -70,6 +80,11 @@ RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 #: :mod:`verkostolab.schema` is listed here.)
 PERSON_COLUMNS = (("participation", "actor_id"), ("ties", "source"), ("ties", "target"),
                   ("assessments", "respondent"), ("actors", "actor_id"))
+
+#: The table of participants' consent answers (see the module text).  Not in
+#: :data:`PERSON_COLUMNS` (which mirrors :mod:`verkostolab.schema`); :meth:`Store.forget`
+#: deletes its row separately.
+CONSENT_TABLE = "participant_consent"
 
 #: Free-text columns from which :meth:`Store.forget` removes a person's name and e-mail
 #: (names of other people, ``actors.name``, are left alone).  Columns of tables that are
@@ -133,6 +148,12 @@ def _metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("source", sa.Text),
         sa.Column("counts", sa.Text),
     )
+    tables[CONSENT_TABLE] = sa.Table(
+        CONSENT_TABLE, md,
+        sa.Column("actor_id", sa.String, primary_key=True),
+        sa.Column("consent", sa.Boolean, nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+    )
     return md, tables
 
 
@@ -189,7 +210,8 @@ class Submission:
 
     Either ``actor_id`` (they picked themselves from the list) or ``name`` (they added
     themselves) must be given.  An organisation is matched by name, case and accents
-    ignored, or created.
+    ignored, or created.  ``consent``: their answer to "may your name be shown on the
+    wall and in reports?" (``None``: not asked, an earlier answer stays).
     """
 
     name: str | None = None
@@ -200,6 +222,7 @@ class Submission:
     keywords: str | None = None
     ties: list[TieAnswer] = field(default_factory=list)
     event_id: str | None = None
+    consent: bool | None = None
 
 
 def _slug(text: str, prefix: str) -> str:
@@ -372,30 +395,99 @@ class Store:
         return None if value is None else int(value)
 
     # -- reading -----------------------------------------------------------------------
-    def load(self, *, conn=None) -> "NetworkData":
-        """Everything in the store as one :class:`NetworkData`."""
+    def load(self, *, conn=None, refused: bool = False) -> "NetworkData":
+        """What the store holds as one :class:`NetworkData`: everything, except people who
+        answered *no* to the consent question, with their participation, ties and
+        assessment answers (see the module text).  ``refused=True`` includes them (for
+        internal uses that must see every row, never for showing)."""
         from .data import NetworkData
 
         if conn is None and not self.exists():
             return NetworkData(source=self.url)
         if conn is None:
             with self._reading() as c:
-                return self._load(c)
-        return self._load(conn)
+                return self._load(c, refused=refused)
+        return self._load(conn, refused=refused)
 
-    def _load(self, conn) -> "NetworkData":
+    def _load(self, conn, *, refused: bool = True) -> "NetworkData":
+        """Every row (``refused=True``, for validating imports against the store) or the
+        rows that may be shown (``refused=False``)."""
         import pandas as pd
 
         from .data import NetworkData
 
+        hidden = set() if refused else self._refused_ids(conn)
         frames = {}
         for name in TABLE_ORDER:
             table = SQL_TABLES[name]
             cols = [table.c[c] for c in TABLES[name].column_names]
             order = [table.c.row_id] if "row_id" in table.c else []
             rows = conn.execute(sa.select(*cols).order_by(*order)).all()
-            frames[name] = pd.DataFrame(rows, columns=TABLES[name].column_names)
+            frame = pd.DataFrame(rows, columns=TABLES[name].column_names)
+            if hidden:
+                keep = pd.Series(True, index=frame.index)
+                for column in (c for t, c in PERSON_COLUMNS if t == name):
+                    keep &= ~frame[column].isin(hidden)
+                frame = frame[keep].reset_index(drop=True)
+            frames[name] = frame
         return NetworkData(frames, source=self.url)
+
+    # -- consent -------------------------------------------------------------------------
+    @staticmethod
+    def _has_consent_table(conn) -> bool:
+        return sa.inspect(conn).has_table(CONSENT_TABLE)
+
+    def _refused_ids(self, conn) -> set[str]:
+        """Ids of the people who answered *no* (none in a store without the table)."""
+        if not self._has_consent_table(conn):
+            return set()
+        table = SQL_TABLES[CONSENT_TABLE]
+        return set(conn.execute(sa.select(table.c.actor_id).where(table.c.consent.is_(False))).scalars())
+
+    def _record_consent(self, conn, actor_id: str, consent: bool | None) -> None:
+        """Upsert (or, for ``None``, delete) one answer; inside a write transaction, so
+        that no other writer comes between the read and the write."""
+        table = SQL_TABLES[CONSENT_TABLE]
+        if not self._has_consent_table(conn):  # a store made before the table existed
+            if consent is None:
+                return
+            table.create(conn, checkfirst=True)
+        if consent is None:
+            conn.execute(table.delete().where(table.c.actor_id == actor_id))
+            return
+        row = {"consent": bool(consent), "at": dt.datetime.now().replace(microsecond=0)}
+        if conn.execute(sa.select(table.c.actor_id).where(table.c.actor_id == actor_id)).first() is None:
+            conn.execute(table.insert().values(actor_id=actor_id, **row))
+        else:
+            conn.execute(table.update().where(table.c.actor_id == actor_id).values(**row))
+
+    def set_consent(self, actor: str, consent: bool | None, *, retries: int = 8) -> str:
+        """Record a person's consent answer (facilitators, scripts): ``True`` shows them,
+        ``False`` hides them (see the module text), ``None`` removes the answer.
+
+        ``actor`` is an id, or a name or e-mail that only one person has.  Returns the id.
+        """
+        if consent is not None and not isinstance(consent, bool):
+            raise TypeError("consent must be True, False or None")
+        if not self.exists():
+            raise self._unknown_actor(actor, [])
+
+        def write(conn):
+            actor_id = self._find_actor(conn, actor)["actor_id"]
+            self._record_consent(conn, actor_id, consent)
+            return actor_id
+
+        return self._retrying(write, retries)
+
+    def consents(self) -> dict[str, bool]:
+        """Every recorded answer: ``{actor_id: consent}``."""
+        if not self.exists():
+            return {}
+        with self._reading() as conn:
+            if not self._has_consent_table(conn):
+                return {}
+            table = SQL_TABLES[CONSENT_TABLE]
+            return {aid: bool(value) for aid, value in conn.execute(sa.select(table.c.actor_id, table.c.consent))}
 
     def counts(self) -> dict[str, int]:
         if not self.exists():
@@ -577,19 +669,23 @@ class Store:
                 for tie in sub.ties]
         if rows:
             conn.execute(SQL_TABLES["ties"].insert(), rows)
+        if sub.consent is not None:
+            self._record_consent(conn, actor_id, bool(sub.consent))
         return {"actor_id": actor_id, "organisation_id": org_id, "ties": len(rows)}
 
     # -- small reads and writes for the workshop apps (no pandas needed) ----------------
-    def actor_choices(self) -> list[dict]:
+    def actor_choices(self, *, refused: bool = False) -> list[dict]:
         """Everyone in the store: ``actor_id``, ``name``, ``organisation``, ``sector``,
-        sorted by name (for pick lists)."""
+        sorted by name (for pick lists); people who answered *no* to the consent question
+        only with ``refused=True``."""
         if not self.exists():
             return []
         a, o = SQL_TABLES["actors"], SQL_TABLES["organisations"]
         query = (sa.select(a.c.actor_id, a.c.name, o.c.name.label("organisation"), o.c.sector)
                  .select_from(a.outerjoin(o, a.c.organisation_id == o.c.organisation_id)))
         with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(query)]
+            hidden = set() if refused else self._refused_ids(conn)
+            rows = [dict(r._mapping) for r in conn.execute(query) if r.actor_id not in hidden]
         return sorted(rows, key=lambda r: (fold(r["name"] or ""), r["actor_id"]))
 
     def organisation_names(self) -> list[str]:
@@ -609,6 +705,11 @@ class Store:
                 table = SQL_TABLES[name]
                 parts.append(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar())
             parts.append(conn.execute(sa.select(sa.func.max(SQL_TABLES["ties"].c.row_id))).scalar())
+            if self._has_consent_table(conn):  # an answer changed: who is shown may change
+                consent = SQL_TABLES[CONSENT_TABLE]
+                parts.append(tuple(conn.execute(sa.select(
+                    sa.func.count(), sa.func.max(consent.c.at),
+                    sa.func.sum(sa.case((consent.c.consent.is_(False), 1), else_=0)))).one()))
         return tuple(parts)
 
     def add_answers(self, respondent: str, round: str, answers: dict, *, retries: int = 8) -> int:
@@ -736,8 +837,9 @@ class Store:
     def export_person(self, actor: str) -> dict:
         """Everything the store holds about one person, as JSON-able data (the right of
         access): their row and organisation, the events they took part in, their ties both
-        ways with the other person's name, their assessment answers, the notes that name
-        them, and rows of any other table that refer to them.
+        ways with the other person's name, their assessment answers, their consent answer
+        (``consent``: ``{"consent", "at"}`` or ``None``), the notes that name them, and rows
+        of any other table that refer to them.  People who answered *no* are included.
 
         ``actor`` is an id, or a name or e-mail that only one person has.
         """
@@ -778,7 +880,13 @@ class Store:
                 "ties_out": [dict(r._mapping) for r in out],
                 "ties_in": [dict(r._mapping) for r in into],
                 "assessments": [dict(r._mapping) for r in answered],
+                "consent": None,
             }
+            if self._has_consent_table(conn):
+                consent = SQL_TABLES[CONSENT_TABLE]
+                row = conn.execute(sa.select(consent.c.consent, consent.c.at)
+                                   .where(consent.c.actor_id == pid)).first()
+                result["consent"] = None if row is None else {"consent": bool(row.consent), "at": row.at}
             pattern = _person_pattern(person)
             notes = SQL_TABLES["notes"]
             result["notes"] = [dict(r._mapping) for r in conn.execute(sa.select(notes).order_by(notes.c.note_id))
@@ -794,8 +902,8 @@ class Store:
         """Erase a person from the store in one transaction (the right to erasure).
 
         * Deleted: their row in ``actors``, their participation, every tie where they are
-          the source or the target, their assessment answers (:data:`PERSON_COLUMNS`), and
-          rows of any other table of the database with a text cell equal to their id or
+          the source or the target, their assessment answers (:data:`PERSON_COLUMNS`), their
+          consent answer (:data:`CONSENT_TABLE`), and rows of any other table of the database with a text cell equal to their id or
           e-mail (tables other tools added, such as consent records).
         * Redacted: their name and e-mail inside free text (:data:`FREE_TEXT_COLUMNS`:
           notes, event and goal titles, other people's roles, organisation names, import
@@ -823,6 +931,11 @@ class Store:
                 table = SQL_TABLES[name]
                 count = conn.execute(table.delete().where(table.c[column] == pid)).rowcount
                 removed[name] = removed.get(name, 0) + count
+            if self._has_consent_table(conn):
+                consent = SQL_TABLES[CONSENT_TABLE]
+                count = conn.execute(consent.delete().where(consent.c.actor_id == pid)).rowcount
+                if count:
+                    removed[CONSENT_TABLE] = count
             extra = _other_tables(conn)
             for table in extra:
                 count = conn.execute(table.delete().where(_refers_to(table, person))).rowcount

@@ -366,8 +366,8 @@ def validate(raws: list[RawTable], *, source: str | None = None,
     for table, frame in frames.items():
         spec = TABLES[table]
         raw = origin[table]
-        # Duplicates within the input.
-        if spec.key:
+        # Duplicates within the input (a missing key column is a problem reported already).
+        if spec.key and set(spec.key) <= set(frame.columns):
             keys = _key_tuple_strings(frame, spec.key)
             present = frame[list(spec.key)].notna().all(axis=1)
             dup = keys.duplicated(keep="first") & present
@@ -412,7 +412,7 @@ def validate(raws: list[RawTable], *, source: str | None = None,
             if column not in frame.columns:
                 continue
             known = set(existing.table(ref_table)[ref_column].dropna())
-            if ref_table in frames:
+            if ref_table in frames and ref_column in frames[ref_table].columns:
                 known |= set(frames[ref_table][ref_column].dropna())
             values = frame[column]
             unknown = values.notna() & ~values.isin(known)

@@ -2,6 +2,12 @@
 
 Light on purpose: ipywidgets and the store only (no pandas, igraph or Bokeh), so that a
 phone's page is ready quickly even when thirty open at once.
+
+Before sending, a participant answers whether their name may be shown in the network
+picture and in reports: an explicit yes or no, nothing chosen in advance (consent must be
+freely given, specific and unambiguous).  Without an answer nothing is stored; a *no* is
+stored with the rest of the answer, and the store then leaves the person out of
+everything it shows (see :mod:`verkostolab.store`).
 """
 
 from __future__ import annotations
@@ -36,11 +42,12 @@ class MappingModel:
     def organisations(self) -> list[str]:
         return self.store.organisation_names()
 
-    def submit(self, me: dict, known: list[dict]) -> dict:
+    def submit(self, me: dict, known: list[dict], consent: bool | None = None) -> dict:
         """Store one participant's answer.
 
         ``me``: either ``{"actor_id": …}`` or ``{"name", "organisation", "sector",
-        "keywords"}``; ``known``: ``[{"target", "knowing", "trust", "commitment"}]``.
+        "keywords"}``; ``known``: ``[{"target", "knowing", "trust", "commitment"}]``;
+        ``consent``: may their name be shown (``None``: not asked).
         """
         from ..store import Submission, TieAnswer
 
@@ -52,7 +59,7 @@ class MappingModel:
             ties.append(TieAnswer(row["target"], *(row.get(k) for k in RATINGS)))
         submission = Submission(name=me.get("name"), actor_id=me.get("actor_id"),
                                 organisation=me.get("organisation"), sector=me.get("sector"),
-                                keywords=me.get("keywords"), ties=ties)
+                                keywords=me.get("keywords"), ties=ties, consent=consent)
         return self.store.submit(submission)
 
 
@@ -64,6 +71,9 @@ class MappingApp:
         self.model = MappingModel(self.settings.store())
         self.texts = Texts(self.settings.lang)
         self.rows: list[dict] = []
+        #: (label, actor id) of whoever sent from this page having answered *no*: hidden
+        #: from everybody's pick lists, but still theirs to pick here.
+        self._own: tuple[str, str] | None = None
         self._build()
 
     # -- building ----------------------------------------------------------------------
@@ -102,6 +112,17 @@ class MappingApp:
         self.rows_box = widgets.VBox([])
         self.scale = tx.bind(widgets.HTML(), "apps.mapping.scale", "value", wrap="<p><small>{}</small></p>")
 
+        self.consent_question = tx.bind(widgets.HTML(), "consent.question", "value", wrap="<h2>{}</h2>")
+        self.consent_explain = tx.bind(widgets.HTML(), "consent.explain", "value",
+                                       wrap="<p><small>{}</small></p>")
+        self.consent = widgets.ToggleButtons(options=[("", True), ("", False)], value=None,
+                                             style={"button_width": "7em"},
+                                             layout=widgets.Layout(max_width="100%"))
+        self._relabel_consent()
+        self.consent_box = widgets.VBox([self.consent_question, self.consent_explain, self.consent],
+                                        layout=widgets.Layout(width="100%"))
+        self.consent_box.add_class("vl-consent")
+
         self.send = tx.bind(widgets.Button(button_style="success", icon="check",
                                            layout=widgets.Layout(width="100%", height="3em")),
                             "apps.mapping.submit")
@@ -112,7 +133,7 @@ class MappingApp:
         self.switch = language_switch(self.texts.lang, self.set_lang)
         self.widget = widgets.VBox([self.switch, self.title, self.intro, self.step1, self.mode, self.who,
                                     self.step2, self.pick, self.add, self.scale, self.rows_box,
-                                    self.send, self.status],
+                                    self.consent_box, self.send, self.status],
                                    layout=widgets.Layout(max_width="760px", width="100%"))
         self.widget.add_class("vl-app")
         self.widget.add_class("vl-mapping")
@@ -120,6 +141,11 @@ class MappingApp:
     def _relabel_mode(self) -> None:
         self.mode.options = [(self.texts("apps.mapping.listed"), "listed"),
                              (self.texts("apps.mapping.new"), "new")]
+
+    def _relabel_consent(self) -> None:
+        value = self.consent.value  # relabelling must never choose an answer for them
+        self.consent.options = [(self.texts("consent.yes"), True), (self.texts("consent.no"), False)]
+        self.consent.value = value
 
     def _person_options(self):
         return [(label, actor_id) for label, actor_id in self.model.choices()]
@@ -138,6 +164,7 @@ class MappingApp:
         sector = self.sector.value
         self.sector.options = self._sector_options()
         self.sector.value = sector
+        self._relabel_consent()
         for row in self.rows:
             for key in RATINGS:
                 row[key].description = self.texts(f"column.{key}")
@@ -148,10 +175,13 @@ class MappingApp:
         """Reload the pick lists (someone may have added themselves)."""
         options = self._person_options()
         me, pick = self.me.value, self.pick.value
-        self.me.options = options
-        self.pick.options = options
         ids = {o[1] for o in options}
-        self.me.value = me if me in ids else None
+        mine = options
+        if self._own is not None and self._own[1] not in ids:
+            mine = options + [self._own]
+        self.me.options = mine
+        self.pick.options = options
+        self.me.value = me if me in {o[1] for o in mine} else None
         self.pick.value = pick if pick in ids else None
 
     def add_person(self, actor_id) -> None:
@@ -195,15 +225,25 @@ class MappingApp:
         if any(r["target"] == me.get("actor_id") for r in known):
             self.status.value = status_html(self.texts("apps.mapping.not_yourself"), "error")
             return None
+        consent = self.consent.value
+        if consent is None:  # no answer is no consent: nothing is stored, the form stays
+            self.status.value = status_html(self.texts("consent.choose"), "error")
+            return None
         self.send.disabled = True
         try:
-            result = self.model.submit(me, known)
+            result = self.model.submit(me, known, consent=consent)
         except Exception as exc:  # shown in the participant's language, logged in full
             self.status.value = status_html(report_error(exc, self.texts.lang), "error")
             return None
         finally:
             self.send.disabled = False
-        self.status.value = status_html(self.texts("apps.mapping.thanks", ties=result["ties"]), "ok")
+        if consent:
+            self._own = None
+            message = self.texts("apps.mapping.thanks", ties=result["ties"])
+        else:
+            self._own = (self._own_label(me, result["actor_id"]), result["actor_id"])
+            message = self.texts("consent.thanks_hidden", ties=result["ties"])
+        self.status.value = status_html(message, "ok")
         self.rows = []
         self.rows_box.children = []
         self.refresh_people()
@@ -212,6 +252,14 @@ class MappingApp:
             self.me.value = result["actor_id"]
             self.name.value = self.keywords.value = ""
         return result
+
+
+    def _own_label(self, me: dict, actor_id: str) -> str:
+        label = next((lab for lab, aid in self.me.options if aid == actor_id), None)
+        if label is None:
+            name, org = (me.get("name") or "").strip(), (me.get("organisation") or "").strip()
+            label = f"{name} ({org})" if org else name
+        return label
 
 
 def _escape(text: str) -> str:

@@ -158,6 +158,8 @@ def load(path=None, *, store=None, format: str = "auto") -> NetworkData:
     or an SQLite file), or, with neither, the bundled sample network.
 
     Empty strings count as not given, so that papermill parameters can default to "".
+    From a store, people who answered *no* to the mapping app's consent question are left
+    out with their ties, participation and answers (:meth:`verkostolab.store.Store.load`).
     """
     if path and store:
         raise ValueError("give either path or store, not both")

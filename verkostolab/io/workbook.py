@@ -41,9 +41,19 @@ def read_workbook_raw(path: Path) -> list[RawTable]:
         raise InputError([Problem("empty_file", file=name)], source=name)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a damaged file can fail anywhere inside openpyxl
         raise InputError([Problem("unreadable", file=name, value=f"{type(exc).__name__}: {exc}")],
                          source=name) from None
+    try:
+        return _workbook_tables(wb, name)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damage found while reading the sheets
+        raise InputError([Problem("unreadable", file=name, value=f"{type(exc).__name__}: {exc}")],
+                         source=name) from None
+
+
+def _workbook_tables(wb, name: str) -> list[RawTable]:
     raws, problems = [], []
     try:
         for ws in wb.worksheets:
