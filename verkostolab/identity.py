@@ -585,17 +585,12 @@ def _workbook_cells(path: Path):
         ws = next((w for w in wb.worksheets if fold(w.title) in wanted), None)
         if ws is None:
             ws = wb.worksheets[0]  # IndexError without worksheets: unreadable
-        header, header_row, records, rows = None, 1, [], []
-        for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-            texts = [cell_text(c) for c in cells]
-            if not any(x is not None for x in texts):
-                continue
-            if header is None:
-                header, header_row = texts, number
-            else:
-                records.append(texts)
-                rows.append(number)
-        return header, header_row, records, rows, ws.title
+        from .io.workbook import sheet_cells
+
+        cells = sheet_cells(ws)
+        header = None if cells.header is None else [cell_text(c) for c in cells.header]
+        records = [[cell_text(c) for c in record] for record in cells.records]
+        return header, cells.header_row, records, cells.rows, ws.title
     finally:
         wb.close()
 

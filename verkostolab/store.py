@@ -1006,20 +1006,9 @@ class Store:
 
 
 def _read_raws(paths, format, encoding):
-    from .io import read_raw
+    from .io import read_raws
 
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    raws, problems = [], []
-    for p in paths:
-        try:
-            raws += read_raw(p, format=format, encoding=encoding)
-        except InputError as exc:
-            problems += exc.problems
-    source = ", ".join(str(p) for p in paths)
-    if problems:
-        raise InputError(problems, source=source)
-    return raws, source
+    return read_raws(paths, format=format, encoding=encoding)
 
 
 def _merged(result, merges, existing):

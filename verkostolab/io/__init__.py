@@ -19,7 +19,7 @@ from .text import read_text_table
 from .workbook import (CSV_SUFFIXES, read_csv_folder_raw, read_csv_table_raw, read_workbook_raw,
                        write_csv_folder, write_template, write_workbook)
 
-__all__ = ["FORMATS", "load", "read", "read_raw", "read_validated", "detect_format", "write_workbook",
+__all__ = ["FORMATS", "load", "read", "read_raw", "read_raws", "read_validated", "detect_format", "write_workbook",
            "write_csv_folder", "write_template"]
 
 #: Readers of the platforms' own export formats: format name -> (module, reader,
@@ -132,6 +132,13 @@ def read_validated(paths, *, format: str = "auto", encoding: str | None = None,
 
     Problems of all files are collected before anything is raised.
     """
+    raws, source = read_raws(paths, format=format, encoding=encoding)
+    return validate(raws, source=source, existing=existing)
+
+
+def read_raws(paths, *, format: str = "auto", encoding: str | None = None) -> tuple[list[RawTable], str]:
+    """Raw tables of one or more files, and their names as one source text.  Problems of
+    all files are collected before anything is raised."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     raws, problems = [], []
@@ -143,7 +150,7 @@ def read_validated(paths, *, format: str = "auto", encoding: str | None = None,
     source = ", ".join(str(p) for p in paths)
     if problems:
         raise InputError(problems, source=source)
-    return validate(raws, source=source, existing=existing)
+    return raws, source
 
 
 def read(paths, *, format: str = "auto", encoding: str | None = None) -> NetworkData:

@@ -75,6 +75,7 @@ from .simple import looks_like
 from .teams import (EMPTY_BYTES, IdAllocator, clean_name, looks_like_email, parse_timestamps,
                     sniff_text)
 from .text import _guess_delimiter, read_text_table
+from .workbook import sheet_cells
 
 __all__ = ["read_forms_raw", "sniff_forms", "DIMENSIONS", "question_dimension", "rating_value"]
 
@@ -282,20 +283,9 @@ def _xlsx_rows(path: Path):
         if not wb.worksheets:
             raise InputError([Problem("empty_file", file=name)], source=name)
         ws = wb.worksheets[0]
-        header, header_row, records, rows = None, 1, [], []
-        blank = pending = 0
         try:
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = list(row)
-                if not any(c is not None and str(c).strip() != "" for c in cells):
-                    pending += header is not None
-                    continue
-                if header is None:
-                    header, header_row = cells, number
-                    continue
-                records.append(cells)
-                rows.append(number)
-                blank, pending = blank + pending, 0
+            c = sheet_cells(ws)
+            header, header_row, records, rows, blank = c.header, c.header_row, c.records, c.rows, c.blank
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001 - a broken sheet inside a valid zip

@@ -89,7 +89,7 @@ from ..schema import TABLES, fold, normalise_value, table_for_name
 from ..validation import RawTable, cell_text, parse_number
 from .simple import looks_like
 from .text import read_text_table
-from .workbook import CSV_SUFFIXES
+from .workbook import CSV_SUFFIXES, sheet_cells
 
 __all__ = ["read_kumu_raw", "sniff_kumu", "ORGANISATION_TYPES"]
 
@@ -184,20 +184,9 @@ def _xlsx_sheets(path: Path, left_out: dict) -> list[_Sheet]:
             if "(ignore)" in ws.title.lower():
                 _count(left_out, "kumu_ignored_sheet")
                 continue
-            header, header_row, records, rows = None, 1, [], []
-            blank = pending = 0
-            for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = list(cells)
-                if not any(c is not None and str(c).strip() != "" for c in cells):
-                    pending += header is not None
-                    continue
-                if header is None:
-                    header, header_row = cells, number
-                else:
-                    records.append(cells)
-                    rows.append(number)
-                    blank, pending = blank + pending, 0
-            sheets.append(_Sheet(name, ws.title, header or [], header_row, records, rows, blank))
+            c = sheet_cells(ws)
+            sheets.append(_Sheet(name, ws.title, c.header or [], c.header_row, c.records, c.rows,
+                                 c.blank))
     except Exception as exc:  # noqa: BLE001 - a truncated sheet fails while it is read
         raise InputError([Problem("unreadable", file=name, value=f"{type(exc).__name__}: {exc}")],
                          source=name) from None

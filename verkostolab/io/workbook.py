@@ -8,7 +8,7 @@ left alone.
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -27,9 +27,34 @@ _EXPECTED = "actors/toimijat, organisations/organisaatiot, events/tapahtumat, pa
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
-def _sheet_rows(ws):
+@dataclass
+class SheetCells:
+    """The non-blank rows of one sheet: the first is the header; ``blank`` counts the
+    blank rows between the header and the last record (left out, and counted)."""
+
+    header: list | None
+    header_row: int
+    records: list[list]
+    rows: list[int]
+    blank: int
+
+
+def sheet_cells(ws) -> SheetCells:
+    """Walk a worksheet once (openpyxl, read-only mode works)."""
+    header, header_row, records, rows = None, 1, [], []
+    blank = pending = 0
     for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        yield number, list(row)
+        cells = list(row)
+        if not any(c is not None and str(c).strip() != "" for c in cells):
+            pending += header is not None
+            continue
+        if header is None:
+            header, header_row = cells, number
+        else:
+            records.append(cells)
+            rows.append(number)
+            blank, pending = blank + pending, 0
+    return SheetCells(header, header_row, records, rows, blank)
 
 
 def read_workbook_raw(path: Path) -> list[RawTable]:
@@ -60,24 +85,13 @@ def _workbook_tables(wb, name: str) -> list[RawTable]:
             table = table_for_name(ws.title)
             if table is None or "(ignore)" in ws.title:
                 continue
-            header, header_row, records, rows = None, 1, [], []
-            blank = pending = 0
-            for number, cells in _sheet_rows(ws):
-                if not any(c is not None and str(c).strip() != "" for c in cells):
-                    pending += header is not None
-                    continue
-                if header is None:
-                    header, header_row = cells, number
-                else:
-                    records.append(cells)
-                    rows.append(number)
-                    blank, pending = blank + pending, 0
-            if header is None:
+            cells = sheet_cells(ws)
+            if cells.header is None:
                 problems.append(Problem("empty_table", file=name, sheet=ws.title))
                 continue
-            raw = RawTable.from_records(table, header, records, rows, file=name,
-                                        sheet=ws.title, header_row=header_row)
-            raw.left_out = {"blank_row": blank} if blank else {}
+            raw = RawTable.from_records(table, cells.header, cells.records, cells.rows, file=name,
+                                        sheet=ws.title, header_row=cells.header_row)
+            raw.left_out = {"blank_row": cells.blank} if cells.blank else {}
             raws.append(raw)
     finally:
         wb.close()
