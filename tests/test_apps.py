@@ -143,3 +143,39 @@ def test_impact_review_compares_and_saves_notes(settings):
     assert app.save_note()
     assert Store(settings.store_url).notes()[-1]["text"].startswith("Uudet yhteydet")
     assert "Uudet yhteydet" in app.notes.value
+
+
+def test_wall_and_impact_show_loading_then_draw_off_the_loop(settings, monkeypatch):
+    import asyncio
+    import threading
+
+    import verkostolab.viz as viz
+
+    drawn_in = []
+    original = viz.network_picture
+
+    def recording(*args, **kwargs):
+        drawn_in.append(threading.get_ident())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(viz, "network_picture", recording)
+
+    async def main():
+        wall = WallApp(settings, draw_now=False)
+        impact = ImpactApp(settings, draw_now=False)
+        impact.set_lang("en")  # still loading: says so in the new language
+        assert wall._model is None and impact._store is None  # the page shows before the store opens
+        assert "Ladataan verkostoa" in wall.counts.value
+        assert "Loading the network" in impact.pictures.children[0].value
+        await asyncio.gather(wall.redraw_in_worker(), impact.draw_in_worker())
+        return wall, impact
+
+    wall, impact = asyncio.run(main())
+    assert len(drawn_in) == 3 and threading.get_ident() not in drawn_in
+    counts = wall.model.counts()
+    assert counts["people"] == 60 and counts["new_ties"] == 0  # the first drawing is the baseline
+    assert "60 toimijaa" in wall.counts.value
+    assert type(wall.figure_box.children[0]).__name__ == "BokehModel"
+    assert impact.before.value and impact.after.value  # the default halves, filled in
+    assert [type(w).__name__ for w in impact.pictures.children] == ["BokehModel", "BokehModel"]
+    assert impact.change.counts()["new_ties"] > 0 and "new ties" in impact.summary.value

@@ -163,6 +163,9 @@ def test_thirty_participants_at_once_lose_nothing(server):
     assert (ties["target"] == "P02").sum() >= 30
     with offline_page(allow_hosts=(server.base_url,)) as (wall, _):
         open_app(wall, server, "wall.ipynb")
+        wall.wait_for_function(  # the wall shows "loading" until its first drawing is in
+            "() => /\\d+ toimijaa/.test(document.querySelector('.vl-wall-counts').innerText)",
+            timeout=180_000)
         text = wall.locator(".vl-wall-counts").inner_text()
         people = int(re.search(r"(\d+) toimijaa", text).group(1))
         assert people == len(names)  # everybody who submitted is on the wall

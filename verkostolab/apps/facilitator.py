@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import threading
 
 import ipywidgets as widgets
 
 from .common import (AppSettings, FacilitatorGate, Texts, language_switch, report_error,
                      status_html)
+from .wall import in_worker, kernel_loop, loading_html
 
 __all__ = ["WarmupApp", "EvaluationApp", "ImpactApp", "GateBox", "default_round"]
 
@@ -251,21 +253,22 @@ class EvaluationApp:
 
 class ImpactApp:
     """Impact review: two periods side by side, what changed, tips, and the group's
-    reflection notes saved to the store."""
+    reflection notes saved to the store.
+
+    ``ImpactApp(settings)`` compares at once (tests, notebooks); the Voilà app uses
+    ``ImpactApp(settings, draw_now=False).start()``: the page shows with a "loading the
+    network…" note, the store is read and both pictures are drawn in a worker thread,
+    and the widgets are filled back in the kernel's event loop (see ``apps.wall``).
+    """
 
     def __init__(self, settings: AppSettings | None = None, *, before: str | None = None,
                  after: str | None = None, draw_now: bool = True):
         self.settings = settings or AppSettings()
-        self.store = self.settings.store()
+        self._store = None
+        self._store_lock = threading.Lock()
         self.texts = tx = Texts(self.settings.lang)
-        data = self.store.load()
-        before, after = before or "", after or ""
-        if not (before and after):
-            from ..measures import default_periods
-
-            before, after = default_periods(data)
-        self.before = tx.bind(widgets.Text(value=before), "apps.impact.before")
-        self.after = tx.bind(widgets.Text(value=after), "apps.impact.after")
+        self.before = tx.bind(widgets.Text(value=before or ""), "apps.impact.before")
+        self.after = tx.bind(widgets.Text(value=after or ""), "apps.impact.after")
         self.compare = tx.bind(widgets.Button(button_style="info", icon="exchange"), "apps.impact.compare")
         self.compare.add_class("vl-compare")
         self.compare.on_click(lambda _: self.draw())
@@ -283,49 +286,106 @@ class ImpactApp:
         self.questions = tx.bind(widgets.HTML(), "apps.impact.questions", "value", wrap="<p>{}</p>")
         self.switch = language_switch(tx.lang, self.set_lang)
         self.change = None
+        self._task = None
+        self.loading = False  # showing "loading the network…" until the first comparison
         self.widget = widgets.VBox([self.switch, self.title, widgets.HBox([self.before, self.after, self.compare]),
                                     self.pictures, self.summary, self.questions, self.note, self.save,
                                     self.status, self.notes], layout=widgets.Layout(width="100%"))
         self.widget.add_class("vl-app")
         self.widget.add_class("vl-impact")
-        self.show_notes()
         if draw_now:
+            self.show_notes()
             self.draw()
         else:  # the page shows at once; start() draws right after
-            self.summary.value = self.texts("apps.loading")
+            self.show_loading()
+
+    @property
+    def store(self):
+        """The workshop's store, opened on first use (in the worker thread for Voilà)."""
+        with self._store_lock:
+            if self._store is None:
+                self._store = self.settings.store()
+            return self._store
+
+    def show_loading(self) -> None:
+        """The "loading the network…" state, in the page's language."""
+        self.loading = True
+        self.summary.value = ""
+        self.pictures.children = [widgets.HTML(loading_html(self.texts("apps.loading_network"),
+                                                            height="480px"))]
 
     def start(self) -> "ImpactApp":
-        """Draw in the kernel's event loop once the page is up (used by the Voilà app)."""
-        import asyncio
-
-        asyncio.get_event_loop().call_soon(self.draw)
+        """Compare in a worker thread once the page is up (used by the Voilà app)."""
+        if self._task is None:
+            self._task = kernel_loop().create_task(self.draw_in_worker())
         return self
 
     def set_lang(self, lang: str) -> None:
         self.texts.set_lang(lang)
+        if self.loading:  # the worker compares in the new language when it is done
+            self.show_loading()
+            return
         self.draw()
 
-    def draw(self):
-        from ..measures import compare_periods
-        from ..viz import network_picture, widget
+    def comparison(self, before: str, after: str, lang: str) -> dict:
+        """Read the store and compare two periods (empty: the default halves); no widgets."""
+        from ..measures import compare_periods, default_periods
+        from ..viz import network_picture
 
+        data = self.store.load()
+        if not (before and after):
+            before, after = default_periods(data)
+        change = compare_periods(data, before, after)
+        first = network_picture(data, period=before, lang=lang, width=560, height=480, title=before)
+        second = network_picture(data, period=after, lang=lang, width=560, height=480, title=after,
+                                 positions=first.positions, previous=data.filter(period=before))
+        return {"before": before, "after": after, "change": change, "first": first, "second": second,
+                "notes": self.store.notes()}
+
+    def _request(self) -> tuple[str, str, str]:
+        return self.before.value.strip(), self.after.value.strip(), self.texts.lang
+
+    def draw(self):
+        """Compare now, in this thread (tests, the compare button, the language switch)."""
         try:
-            data = self.store.load()
-            before, after = self.before.value.strip(), self.after.value.strip()
-            self.change = compare_periods(data, before, after)
-            lang = self.texts.lang
-            first = network_picture(data, period=before, lang=lang, width=560, height=480, title=before)
-            second = network_picture(data, period=after, lang=lang, width=560, height=480, title=after,
-                                     positions=first.positions, previous=data.filter(period=before))
+            result = self.comparison(*self._request())
         except Exception as exc:
-            self.status.value = status_html(report_error(exc, self.texts.lang), "error")
-            return None
-        self.pictures.children = [widget(first.figure), widget(second.figure)]
+            return self.show_error(exc)
+        return self.show(result)
+
+    async def draw_in_worker(self):
+        """Compare in a worker thread and fill the widgets here, in the event loop."""
+        try:
+            while True:
+                request = self._request()
+                result = await in_worker(self.comparison, *request)
+                if self._request() == request:  # else the language changed meanwhile: again
+                    break
+        except Exception as exc:
+            return self.show_error(exc)
+        return self.show(result)
+
+    def show_error(self, exc: BaseException) -> None:
+        self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+        if self.loading:  # nothing drawn: no "loading…" left behind
+            self.loading = False
+            self.pictures.children = []
+        return None
+
+    def show(self, result: dict):
+        """Put a finished comparison into the widgets (event loop only)."""
+        from ..viz import widget
+
+        self.loading = False
+        self.before.value, self.after.value = result["before"], result["after"]
+        self.change = result["change"]
+        self.pictures.children = [widget(result["first"].figure), widget(result["second"].figure)]
         counts = self.change.counts()
         rows = "".join(f"<tr><td>{html.escape(self.texts(f'change.{k}'))}</td><td><b>{v}</b></td></tr>"
                        for k, v in counts.items())
         self.summary.value = f"<table style='font-size:1.2em'>{rows}</table>"
         self.status.value = ""
+        self.show_notes(result["notes"])
         return self.change
 
     def save_note(self):
@@ -339,8 +399,8 @@ class ImpactApp:
         self.show_notes()
         return True
 
-    def show_notes(self) -> None:
-        notes = self.store.notes()
+    def show_notes(self, notes: list[dict] | None = None) -> None:
+        notes = self.store.notes() if notes is None else notes
         items = "".join(f"<li>{html.escape(n['text'])} <small>({html.escape(str(n['round'] or ''))})</small></li>"
                         for n in notes[-10:])
         self.notes.value = f"<ul>{items}</ul>" if items else ""

@@ -3,35 +3,73 @@
 The picture is redrawn when the store changes (polled every few seconds); everybody
 keeps their place (positions are pinned, newcomers are placed among the people they
 named) and the ties added since the wall was opened are highlighted.
+
+In Voilà the page shows at once with a "loading the network…" note: ``start()`` loads
+the store and draws in a worker thread (pandas, Bokeh and the layout need no widgets)
+and only puts the finished picture into the widgets back in the kernel's event loop.
+The loop must stay free while the page loads: the browser asks the kernel for the
+widgets' state right after the notebook has run and gives up after 4 s, falling back
+to asking widget by widget.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
+import threading
 
 import ipywidgets as widgets
 
 from .common import AppSettings, Texts, language_switch, report_error, status_html
 
-__all__ = ["WallModel", "WallApp"]
+__all__ = ["WallModel", "WallApp", "loading_html", "in_worker", "kernel_loop"]
+
+
+def loading_html(text: str, *, height: str = "12em") -> str:
+    """A calm "loading…" block (a pulsing dot and ``text``) that keeps the picture's place."""
+    return ("<style>@keyframes vl-pulse{0%,100%{opacity:.25}50%{opacity:1}}</style>"
+            f'<div class="vl-loading" role="status" aria-live="polite" style="min-height:{height};'
+            'display:flex;align-items:center;justify-content:center;gap:.6em;font-size:1.4em;color:#333">'
+            '<span style="width:.8em;height:.8em;border-radius:50%;background:#0072B2;'
+            'animation:vl-pulse 1.2s ease-in-out infinite"></span>'
+            f"<span>{html.escape(text)}</span></div>")
+
+
+async def in_worker(func, *args):
+    """Run ``func(*args)`` in a worker thread and wait for it without blocking the loop.
+
+    Only plain work (store, pandas, Bokeh figures) goes there; widgets are changed by the
+    caller, back in the event loop (ipywidgets are not thread-safe).
+    """
+    return await asyncio.get_running_loop().run_in_executor(None, func, *args)
+
+
+def kernel_loop() -> asyncio.AbstractEventLoop:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # called from a cell: the kernel's loop, running between messages
+        return asyncio.get_event_loop()
 
 
 class WallModel:
-    """Data, positions and the picture of the wall (no widgets)."""
+    """Data, positions and the picture of the wall (no widgets; safe in a worker thread)."""
 
     def __init__(self, store, *, lang: str = "fi", min_weight: float = 0.0):
         self.store = store
         self.lang = lang
         self.min_weight = min_weight
-        self.baseline = store.load()
+        #: The data when the wall was first drawn (or marked seen): later ties are "new".
+        self.baseline = None
         self.positions = None
         self.token = None
         self.picture = None
         self.data = None
+        self._lock = threading.Lock()  # one drawing at a time (worker thread or loop)
 
     def mark_seen(self) -> None:
         """From now on, only ties added after this moment are highlighted."""
-        self.baseline = self.store.load()
+        with self._lock:
+            self.baseline = self.store.load()
 
     def changed(self) -> bool:
         return self.store.change_token() != self.token
@@ -39,13 +77,16 @@ class WallModel:
     def draw(self):
         from ..viz import network_picture
 
-        self.token = self.store.change_token()
-        self.data = self.store.load()
-        self.picture = network_picture(self.data, lang=self.lang, positions=self.positions,
-                                       previous=self.baseline, min_weight=self.min_weight,
-                                       width=1100, height=720, title=" ")
-        self.positions = self.picture.positions
-        return self.picture
+        with self._lock:
+            self.token = self.store.change_token()
+            self.data = self.store.load()
+            if self.baseline is None:
+                self.baseline = self.data
+            self.picture = network_picture(self.data, lang=self.lang, positions=self.positions,
+                                           previous=self.baseline, min_weight=self.min_weight,
+                                           width=1100, height=720, title=" ")
+            self.positions = self.picture.positions
+            return self.picture
 
     def counts(self) -> dict:
         ties = self.picture.ties if self.picture is not None else None
@@ -58,13 +99,19 @@ class WallModel:
 
 
 class WallApp:
-    """The wall screen: the picture, the counts, and nothing to click but the language."""
+    """The wall screen: the picture, the counts, and nothing to click but the language.
+
+    ``WallApp(settings)`` draws at once (tests, notebooks); the Voilà app uses
+    ``WallApp(settings, draw_now=False).start()``: the widgets exist before the store is
+    even opened, and the picture follows from a worker thread.
+    """
 
     def __init__(self, settings: AppSettings | None = None, *, refresh_seconds: float = 3.0,
                  draw_now: bool = True):
         self.settings = settings or AppSettings()
         self.texts = Texts(self.settings.lang)
-        self.model = WallModel(self.settings.store(), lang=self.settings.lang)
+        self._model = None
+        self._model_lock = threading.Lock()
         self.refresh_seconds = refresh_seconds
         self.title = self.texts.bind(widgets.HTML(), "apps.wall.title", "value", wrap="<h1>{}</h1>")
         self.counts = widgets.HTML()
@@ -80,13 +127,32 @@ class WallApp:
         self.widget.add_class("vl-app")
         self.widget.add_class("vl-wall")
         self._task = None
+        self.loading = False  # showing "loading the network…" until the first picture
         if draw_now:
             self.redraw()
         else:  # the page shows at once; start() draws the picture right after
-            self.counts.value = f"<div class='vl-counts'>{self.texts('apps.loading')}</div>"
+            self.show_loading()
+
+    @property
+    def model(self) -> WallModel:
+        """The wall's data and picture; the store is opened on first use."""
+        with self._model_lock:  # the worker thread and a click may both ask first
+            if self._model is None:
+                self._model = WallModel(self.settings.store(), lang=self.texts.lang)
+            return self._model
+
+    def show_loading(self) -> None:
+        """The "loading the network…" state, in the page's language."""
+        self.loading = True
+        self.counts.value = f"<div class='vl-counts'>{html.escape(self.texts('apps.loading_network'))}</div>"
+        self.figure_box.children = [widgets.HTML(loading_html(self.texts("apps.loading_network"),
+                                                              height="720px"))]
 
     def set_lang(self, lang: str) -> None:
         self.texts.set_lang(lang)
+        if self.loading:  # the worker redraws in the new language when it is done
+            self.show_loading()
+            return
         self.model.lang = lang
         self.redraw()
 
@@ -95,13 +161,40 @@ class WallApp:
         self.redraw()
 
     def redraw(self) -> None:
-        from ..viz import widget as bokeh_widget
-
+        """Draw now, in this thread (tests, button clicks)."""
         try:
             picture = self.model.draw()
         except Exception as exc:
-            self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+            self.show_error(exc)
             return
+        self.show(picture)
+
+    async def redraw_in_worker(self) -> None:
+        """Draw in a worker thread and show the result here, in the event loop."""
+        try:
+            model = await in_worker(lambda: self.model)
+            while True:
+                lang = model.lang = self.texts.lang
+                picture = await in_worker(model.draw)
+                if self.texts.lang == lang:  # else the language changed meanwhile: again
+                    break
+        except Exception as exc:
+            self.show_error(exc)
+            return
+        self.show(picture)
+
+    def show_error(self, exc: BaseException) -> None:
+        self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+        if self.loading:  # nothing drawn: no "loading…" left behind
+            self.loading = False
+            self.counts.value = ""
+            self.figure_box.children = []
+
+    def show(self, picture) -> None:
+        """Put a finished picture and its counts into the widgets (event loop only)."""
+        from ..viz import widget as bokeh_widget
+
+        self.loading = False
         self.figure_box.children = [bokeh_widget(picture.figure)]
         c = self.model.counts()
         sectors = ", ".join(f"{self.texts(f'sector.{s}')} {n}" for s, n in
@@ -120,18 +213,18 @@ class WallApp:
         return False
 
     async def _poll(self) -> None:
-        if self.model.picture is None:
-            self.redraw()
+        if self._model is None or self._model.picture is None:
+            await self.redraw_in_worker()
         while True:
             await asyncio.sleep(self.refresh_seconds)
             try:
-                self.refresh()
+                if await in_worker(self.model.changed):
+                    await self.redraw_in_worker()
             except Exception as exc:  # keep polling; tell the room once
                 self.status.value = status_html(report_error(exc, self.texts.lang), "error")
 
     def start(self) -> "WallApp":
-        """Start polling the store in the kernel's event loop (Voilà keeps it running)."""
+        """Draw and then poll the store from the kernel's event loop (Voilà keeps it running)."""
         if self._task is None:
-            loop = asyncio.get_event_loop()
-            self._task = loop.create_task(self._poll())
+            self._task = kernel_loop().create_task(self._poll())
         return self
