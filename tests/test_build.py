@@ -132,3 +132,79 @@ def test_sample_builds_fast_at_every_level():
         g = build_graph(data, level=level)
         assert g.vcount() > 1 and g.ecount() > 0
     assert build_graph(data, level="network").vcount() == 4
+
+
+def _plain_projection(part: pd.DataFrame, weight_of: dict) -> dict:
+    """For each event, for each pair of its people: add the event's weight and one."""
+    from itertools import combinations
+
+    pairs: dict = {}
+    for event, group in part.drop_duplicates().groupby("event_id")["actor_id"]:
+        for a, b in combinations(sorted(group), 2):
+            w, n = pairs.get((a, b), (0.0, 0))
+            pairs[(a, b)] = (w + weight_of.get(event, 1.0), n + 1)
+    return pairs
+
+
+def _as_dict(pairs: pd.DataFrame) -> dict:
+    return {tuple(sorted((s, t))): (w, n) for s, t, w, n in
+            zip(pairs["source"], pairs["target"], pairs["weight"], pairs["shared_events"])}
+
+
+@pytest.mark.parametrize("block_work, capacity", [(1 << 22, 1 << 28), (40, 7)])
+def test_blocked_projection_matches_a_plain_loop(monkeypatch, block_work, capacity):
+    # Small blocks and a tiny first allocation exercise the block loop and the growth path.
+    import verkostolab.build as build
+
+    monkeypatch.setattr(build, "_BLOCK_WORK", block_work)
+    monkeypatch.setattr(build, "_FIRST_CAPACITY", capacity)
+    modes = []
+    inner = build._upper_pairs
+    def spy(left, right, mode):
+        modes.append(mode)
+        return inner(left, right, mode)
+
+    monkeypatch.setattr(build, "_upper_pairs", spy)
+    rng = np.random.default_rng(3)
+    people = [f"P{i:03d}" for i in range(60)] + ["Åsa Öberg", "Jääskeläinen"]
+    rows = [(f"E{e:02d}", p) for e in range(40)
+            for p in rng.choice(people, size=int(rng.integers(1, 14)), replace=False)]
+    rows += [("E00", rows[0][1]), ("E07", None), (None, "P001")]  # a repeat and gaps
+    part = pd.DataFrame(rows, columns=["event_id", "actor_id"])
+    kinds = ["acquaintance", "workshop", "joint_project", "co_development", "no_such_kind"]
+    events = pd.DataFrame({"event_id": [f"E{e:02d}" for e in range(40)],
+                           "kind": [kinds[e % len(kinds)] if e % 9 else None for e in range(40)],
+                           "date": pd.date_range("2024-01-01", periods=40, freq="W")})
+    clean = part.dropna()
+    # Unit weights: the weight is the count.
+    expected = {k: (float(n), n) for k, (_, n) in _plain_projection(clean, {}).items()}
+    assert _as_dict(project_participation(part)) == expected
+    # Kind weights (weight and count in one float64 product).
+    kind_of = dict(zip(events["event_id"], events["kind"]))
+    weight_of = {e: EVENT_WEIGHTS.get(k, 1.0) if isinstance(k, str) else 1.0
+                 for e, k in kind_of.items()}
+    plain = _plain_projection(clean, weight_of)
+    assert _as_dict(project_participation(part, events)) == plain  # exactly
+    # Half-life weights, and negative weights (the complex product).
+    decayed = _as_dict(project_participation(part, events, half_life=60))
+    ref = events["date"].max()
+    weight_of = {e: w * 0.5 ** ((ref - d).days / 60)
+                 for (e, w), d in zip(weight_of.items(), events["date"])}
+    for pair, (w, n) in _plain_projection(clean, weight_of).items():
+        assert decayed[pair][1] == n and decayed[pair][0] == pytest.approx(w, rel=1e-9)
+    signed = _as_dict(project_participation(part, events, event_weights={"workshop": -1.0}))
+    weight_of = {e: -1.0 if k == "workshop" else 1.0 for e, k in kind_of.items()}
+    for pair, (w, n) in _plain_projection(clean, weight_of).items():
+        assert signed[pair] == (pytest.approx(w), n)
+    # Linking events by shared people goes through the same blocks.
+    by_event = _as_dict(project_participation(part, by="event"))
+    flipped = clean.rename(columns={"event_id": "actor_id", "actor_id": "event_id"})
+    assert by_event == {k: (float(n), n) for k, (_, n) in _plain_projection(flipped, {}).items()}
+    assert modes == ["unit", "packed", "complex", "complex", "unit"]
+
+
+def test_projection_of_nothing_and_of_lone_people():
+    empty = project_participation(pd.DataFrame({"event_id": [], "actor_id": []}))
+    assert list(empty.columns) == ["source", "target", "weight", "shared_events"] and empty.empty
+    alone = project_participation(pd.DataFrame({"event_id": ["e1", "e2"], "actor_id": ["a", "b"]}))
+    assert alone.empty and alone.attrs["skipped_events"] == 0

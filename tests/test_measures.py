@@ -192,3 +192,69 @@ def test_change_on_the_sample(sample):
     assert set(change.summary.columns) == {"2024-09:2024-12", "2025-01:2025-05", "change"}
     moved = change.moved_to_core
     assert (~moved["core_before"] & moved["core_after"]).all()
+
+
+def _event_network(seed: int = 4) -> ig.Graph:
+    """A person network projected from meetings: cliques that overlap, many triangles."""
+    rng = np.random.default_rng(seed)
+    people = [f"P{i:03d}" for i in range(150)]
+    rows = [(f"E{e}", p) for e in range(60)
+            for p in rng.choice(people, size=int(rng.integers(3, 25)), replace=False)]
+    part = pd.DataFrame(rows, columns=["event_id", "actor_id"])
+    return build_graph(NetworkData(actors=pd.DataFrame({"actor_id": people, "name": people}),
+                                   participation=part))
+
+
+@pytest.mark.filterwarnings("ignore:Some eigenvector centralities:RuntimeWarning")
+@pytest.mark.parametrize("wedge_block, table_limit", [(1 << 20, 1 << 20), (97, 1 << 20), (97, 0)])
+def test_constraint_and_eigenvector_agree_with_igraph(monkeypatch, wedge_block, table_limit):
+    from verkostolab.measures import centrality
+
+    # Many blocks of paths too, closed by the lookup table or by the sorted search.
+    monkeypatch.setattr(centrality, "_WEDGE_BLOCK", wedge_block)
+    monkeypatch.setattr(centrality, "_TABLE_LIMIT", table_limit)
+    rng = np.random.default_rng(9)
+    ba = ig.Graph.Barabasi(600, 4)
+    ba.es["weight"] = rng.integers(1, 6, ba.ecount()).astype(float).tolist()
+    # Parallel ties, a loop, an isolated node and a separate triangle.
+    odd = ig.Graph(n=8, edges=[(0, 1), (0, 1), (1, 2), (2, 0), (3, 3), (3, 4),
+                               (5, 6), (6, 7), (7, 5)])
+    odd.es["weight"] = [1.0, 2.0, 1.5, 1.0, 4.0, 1.0, 2.0, 2.0, 1.0]
+    for g in (ba, odd, _event_network()):
+        w = g.es["weight"]
+        ours = centrality.burt_constraint(g)
+        theirs = np.asarray(g.constraint(weights=w), dtype=float)
+        isolated = np.asarray(g.strength(loops=False, weights=w)) == 0
+        assert np.isnan(ours[isolated]).all()
+        assert ours[~isolated] == pytest.approx(theirs[~isolated], rel=1e-12)
+        eig = centrality._eigenvector(g, centrality._edge_array(g), np.asarray(w))
+        assert eig == pytest.approx(np.asarray(g.eigenvector_centrality(weights=w)), abs=1e-9)
+    H = nx.Graph()
+    H.add_weighted_edges_from((str(a), str(b), w)
+                              for (a, b), w in zip(ba.get_edgelist(), ba.es["weight"]))
+    expected = nx.constraint(H, weight="weight")
+    ours = centrality.burt_constraint(ba)
+    assert [ours[i] for i in range(50)] == pytest.approx([expected[str(i)] for i in range(50)])
+
+
+def test_sources_follow_the_budget_of_work():
+    from verkostolab.measures.centrality import PATH_BUDGET, sample_sizes
+
+    # A million ties: 32 sources for betweenness (4m visits each), 64 for closeness (2m).
+    assert sample_sizes(100_000, 1_000_000) == (32, 64)
+    assert sample_sizes(100_000, 10_000_000) == (16, 16)  # never fewer than 16 ...
+    assert sample_sizes(20_000, 50_000) == (256, 256)  # ... nor more than 256
+    assert sample_sizes(6_000, 48_000, samples=40) == (40, 40)
+    assert sample_sizes(300, 100, samples=999) == (300, 300)
+    g = ig.Graph.Barabasi(3000, 3)
+    g.vs["name"] = [f"v{i}" for i in range(g.vcount())]
+    budget = PATH_BUDGET * g.ecount() / 1_000_000  # as many sources as on a million ties
+    m = node_measures(g, exact_limit=1000, budget=budget, seed=2)
+    assert (m.attrs["samples"], m.attrs["closeness_samples"]) == (32, 64)
+    assert m.attrs["estimated"] == ["betweenness", "betweenness_raw", "closeness"]
+    again = node_measures(g, exact_limit=1000, budget=budget, seed=2)
+    pd.testing.assert_frame_equal(m, again)  # reproducible for a seed, communities too
+    exact = node_measures(g)
+    assert pd.Series(m["betweenness"]).corr(exact["betweenness"], method="spearman") > 0.8
+    assert m["betweenness_raw"].sum() == pytest.approx(exact["betweenness_raw"].sum(), rel=0.1)
+    assert (m["closeness"] / exact["closeness"] - 1).abs().median() < 0.05

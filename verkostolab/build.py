@@ -62,6 +62,12 @@ LEVELS = ("person", "organisation", "sector", "network")
 #: Carries the count of shared events beside the weight in one float64 product.
 _COUNT_UNIT = float(2 ** 26)
 
+#: Multiply-adds per block of rows of the projection product (see :func:`_upper_pairs`).
+_BLOCK_WORK = 1 << 22
+
+#: Largest result allocation made up front (entries); beyond it the arrays grow.
+_FIRST_CAPACITY = 1 << 28
+
 TIE_COLUMNS = ["source", "target", "weight", "shared_events", "reported", "knowing", "trust",
                "commitment", "first_date", "last_date"]
 
@@ -122,69 +128,148 @@ def project_participation(participation: pd.DataFrame, events: pd.DataFrame | No
     incidence = sp.csr_matrix((np.ones(len(ev_codes), dtype=np.float64), (ev_codes, ac_codes)),
                               shape=(n_ev, n_ac))
     incidence.data[:] = 1.0
+    sizes = np.diff(incidence.indptr)
     skipped = 0
     if max_event_size is not None and n_ev:
-        sizes = np.diff(incidence.indptr)
         big = sizes > max_event_size
         skipped = int(big.sum())
         if skipped:
-            incidence = sp.diags((~big).astype(np.float64)) @ incidence
+            incidence.data[np.repeat(big, sizes)] = 0.0
             incidence.eliminate_zeros()
+            sizes = np.diff(incidence.indptr)
     weights = None
     if events is not None and n_ev and by == "actor":
-        ev = events.drop_duplicates("event_id").set_index("event_id").reindex(ev_index)
-        table = dict(EVENT_WEIGHTS if event_weights is None else event_weights)
-        w = np.ones(n_ev)
-        if "kind" in ev.columns:
-            kinds = ev["kind"].astype(object)
-            w = kinds.map(lambda k: table.get(k, 1.0) if isinstance(k, str) else 1.0)
-            w = w.fillna(1.0).to_numpy(dtype=np.float64)
-        if half_life and "date" in ev.columns:
-            dates = pd.to_datetime(ev["date"])
-            ref = pd.Timestamp(reference_date) if reference_date is not None else dates.max()
-            age = ((ref - dates).dt.total_seconds() / 86400.0).fillna(0).clip(lower=0).to_numpy()
-            w = w * np.power(0.5, age / float(half_life))
-        if not np.all(w == 1.0):
-            weights = w
+        weights = _event_weights(events, ev_index, event_weights, half_life, reference_date)
     if by == "event":
         left, right, labels = incidence, incidence.T.tocsr(), ev_index
     else:
         left, right, labels = incidence.T.tocsr(), incidence, ac_index
     if weights is None:
-        # Unit weights: the weight is the count, one real product.
-        coo = (left @ right).tocoo()
-        keep = coo.row < coo.col
-        rows, cols, data = coo.row[keep], coo.col[keep], coo.data[keep]
-        weight, count = data, data.astype(np.int32)
-    elif weights.min() >= 0 and weights.max() * max(n_ev, 1) < _COUNT_UNIT:
-        # Weights on one factor, and the count carried in the same float64 product:
-        # each event contributes w + 2**26, so the sum is Σw + count·2**26 (exact while
-        # Σw < 2**26 and the count < 2**24; checked above).
-        weighted = right.copy()
-        weighted.data = weights[np.repeat(np.arange(n_ev), np.diff(weighted.indptr))] + _COUNT_UNIT
-        coo = (left @ weighted).tocoo()
-        keep = coo.row < coo.col
-        rows, cols, data = coo.row[keep], coo.col[keep], coo.data[keep]
-        count = np.floor(data / _COUNT_UNIT).astype(np.int32)
-        weight = data - count * _COUNT_UNIT
+        mode = "unit"  # the weight is the count
+    elif _packs_exactly(weights, np.bincount(right.indices, minlength=n_ac).max(initial=0)):
+        # The count carried beside the weight in one float64 product: each event
+        # contributes w + 2**26, so a pair sums to Σw + count·2**26, exactly (see
+        # _packs_exactly): kind weights such as 0.5, 1.5 or 3 take this road.
+        mode = "packed"
+        right = sp.csr_matrix((np.repeat(weights + _COUNT_UNIT, sizes), right.indices,
+                               right.indptr), shape=right.shape, copy=False)
     else:
-        # Negative or huge weights: one complex product, weight in the real part and
-        # count in the imaginary part.
-        weighted = right.astype(np.complex128)
-        weighted.data = weights[np.repeat(np.arange(n_ev), np.diff(weighted.indptr))] + 1j
-        coo = (left.astype(np.complex128) @ weighted).tocoo()
-        keep = coo.row < coo.col
-        rows, cols, data = coo.row[keep], coo.col[keep], coo.data[keep]
-        weight, count = data.real.copy(), np.rint(data.imag).astype(np.int32)
+        # Other weights (recency factors, negative or huge ones): a complex product,
+        # weight in the real part and count in the imaginary part.
+        mode = "complex"
+        right = sp.csr_matrix((np.repeat(weights + 1j, sizes), right.indices, right.indptr),
+                              shape=right.shape, copy=False)
+    rows, cols, weight, count = _upper_pairs(left, right, mode)
     categories = pd.Index(labels, dtype=object)
     out = pd.DataFrame({
-        "source": pd.Categorical.from_codes(rows, categories=categories),
-        "target": pd.Categorical.from_codes(cols, categories=categories),
+        "source": pd.Categorical.from_codes(rows, categories=categories, validate=False),
+        "target": pd.Categorical.from_codes(cols, categories=categories, validate=False),
         "weight": weight,
         "shared_events": count,
     }, copy=False)
     out.attrs["skipped_events"] = skipped
     return out
+
+
+def _upper_pairs(left: sp.csr_matrix, right: sp.csr_matrix, mode: str):
+    """``(rows, cols, weight, count)`` of the entries above the diagonal of ``left @ right``.
+
+    ``left`` is a 0/1 matrix and ``right`` its transpose, possibly carrying weights
+    (``mode``: ``"unit"``, ``"packed"`` or ``"complex"``, see
+    :func:`project_participation`).  The product is computed a block of rows at a time
+    (about :data:`_BLOCK_WORK` multiply-adds each), and each block's upper entries are
+    written straight into the result arrays: the symmetric product (twice the pairs,
+    plus the diagonal) never exists whole, which halves the peak memory of the plain
+    ``triu(Bᵀ·B)`` and saves its passes over it.
+    """
+    n = left.shape[0]
+    right_len = np.diff(right.indptr).astype(np.int64)
+    # No row can have more pairs above the diagonal than Σ_k C(|row k of right|, 2):
+    # the result arrays are allocated at that size (capped; grown if ever needed).  Pages
+    # never written are never mapped, so only the pairs found take memory.
+    bound = int((right_len * (right_len - 1) // 2).sum())
+    cap = min(bound, _FIRST_CAPACITY)
+    rows, cols = np.empty(cap, np.int32), np.empty(cap, np.int32)
+    weight, count = np.empty(cap, np.float64), np.empty(cap, np.int32)
+    work = np.cumsum(left @ right_len)  # multiply-adds up to each row
+    total = int(work[-1]) if n else 0
+    ends = np.unique(np.concatenate([
+        np.searchsorted(work, np.arange(_BLOCK_WORK, total, _BLOCK_WORK), side="left") + 1,
+        [n]])) if n else np.array([], dtype=np.int64)
+    pos, r0 = 0, 0
+    for r1 in ends.tolist():
+        a, b = left.indptr[r0], left.indptr[r1]
+        block = sp.csr_matrix((left.data[a:b], left.indices[a:b], left.indptr[r0:r1 + 1] - a),
+                              shape=(r1 - r0, left.shape[1]), copy=False)
+        p = block @ right
+        here = np.repeat(np.arange(r0, r1, dtype=np.int32), np.diff(p.indptr))
+        keep = p.indices > here
+        k = int(np.count_nonzero(keep))
+        if pos + k > cap:
+            cap = min(bound, max(2 * cap, pos + k))
+            rows, cols, weight, count = (_grown(x, cap, pos) for x in (rows, cols, weight, count))
+        span = slice(pos, pos + k)
+        rows[span], cols[span] = here[keep], p.indices[keep]
+        values = p.data[keep]
+        if mode == "unit":
+            weight[span] = values
+            count[span] = values
+        elif mode == "packed":
+            n_events = np.trunc(values * (1.0 / _COUNT_UNIT))  # exact: power of two
+            count[span] = n_events
+            weight[span] = values - n_events * _COUNT_UNIT
+        else:
+            weight[span] = values.real
+            count[span] = np.rint(values.imag)
+        pos += k
+        r0 = r1
+    return rows[:pos], cols[:pos], weight[:pos], count[:pos]
+
+
+def _packs_exactly(weights: np.ndarray, most_events: int) -> bool:
+    """Whether ``Σw + count·2**26`` is exact in float64 for every pair.
+
+    True when the weights are non-negative multiples of 2**-10 (kind weights), a pair
+    shares fewer than 2**17 events (``most_events``: the most any one person attended)
+    and ``Σw < 2**26``: then every partial sum is a multiple of 2**-10 below 2**43,
+    which float64 holds exactly, and the count and the weight split apart exactly.
+    """
+    scaled = weights * 1024.0
+    return bool(weights.min() >= 0 and most_events < 2 ** 17
+                and weights.max() * most_events < _COUNT_UNIT
+                and np.array_equal(scaled, np.rint(scaled)))
+
+
+def _grown(array: np.ndarray, size: int, used: int) -> np.ndarray:
+    out = np.empty(size, dtype=array.dtype)
+    out[:used] = array[:used]
+    return out
+
+
+def _event_weights(events: pd.DataFrame, ev_index: pd.Index, event_weights, half_life,
+                   reference_date) -> np.ndarray | None:
+    """Weight of each event of ``ev_index`` (kind times recency); None when all are 1.
+
+    Vectorised: the kind table is looked up once per distinct kind, events are matched
+    to ``ev_index`` with one hash lookup (the first row of a repeated event counts).
+    """
+    ids = events["event_id"]
+    first = ~ids.duplicated().to_numpy()
+    pos = pd.Index(ids[first]).get_indexer(ev_index)
+    found = pos >= 0
+    table = EVENT_WEIGHTS if event_weights is None else event_weights
+    w = np.ones(len(ev_index))
+    if "kind" in events.columns:
+        codes, kinds = pd.factorize(events["kind"].to_numpy()[first])
+        per_kind = np.array([float(table.get(k, 1.0)) if isinstance(k, str) else 1.0
+                             for k in kinds] + [1.0])  # code -1 (missing kind) → 1
+        w[found] = per_kind[codes[pos[found]]]
+    if half_life and "date" in events.columns:
+        dates = pd.Series(pd.to_datetime(events["date"].to_numpy()[first])).take(pos[found])
+        ref = pd.Timestamp(reference_date) if reference_date is not None else dates.max()
+        age = ((ref - dates).dt.total_seconds() / 86400.0).fillna(0).clip(lower=0).to_numpy()
+        w[found] *= np.power(0.5, age / float(half_life))
+    return None if np.all(w == 1.0) else w
 
 
 def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
