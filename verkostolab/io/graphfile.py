@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import math
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -144,7 +145,7 @@ def _split(name: str) -> tuple[str, str]:
     return ns, local
 
 
-class _Reader:
+class _Reader(ABC):
     """Expat handlers shared by both formats; subclasses handle the elements."""
 
     root: str = ""
@@ -222,15 +223,31 @@ class _Reader:
     def count(self, reason: str, n: int = 1) -> None:
         self.left_out[reason] = self.left_out.get(reason, 0) + n
 
-    def start(self, local: str, attrs: dict) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def start(self, local: str, attrs: dict) -> None:
+        """An element of the format opens (``local`` without its namespace)."""
 
-    def end(self, local: str) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def end(self, local: str) -> None:
+        """An element of the format closes."""
+
+    def finish(self) -> tuple[dict, dict]:
+        """Check what only the whole file shows; return the node and edge keys."""
+        if self.graphs == 0:
+            self.problems.append(Problem("graphfile_no_graph", file=self.file,
+                                         params={"element": "graph"}))
+        for cls, items in (("node", self.nodes), ("edge", self.edges)):
+            keys = self.keys[cls]
+            for item in items:
+                for k in [k for k in item.values if k not in keys]:
+                    self.problems.append(Problem("graphfile_unknown_attribute", file=self.file,
+                                                 row=item.line, column=self.key_attribute, value=k))
+        return self.keys["node"], self.keys["edge"]
 
 
 class _GexfReader(_Reader):
     root = "gexf"
+    key_attribute = "for"  # <attvalue for="...">
 
     def __init__(self, file: str):
         super().__init__(file)
@@ -277,22 +294,10 @@ class _GexfReader(_Reader):
                                                                         ("edge", "edges")):
             self.open_items.pop()
 
-    def finish(self) -> tuple[dict, dict]:
-        if self.graphs == 0:
-            self.problems.append(Problem("graphfile_no_graph", file=self.file,
-                                         params={"element": "graph"}))
-        for cls, items in (("node", self.nodes), ("edge", self.edges)):
-            keys = self.keys[cls]
-            for item in items:
-                unknown = [k for k in item.values if k not in keys]
-                for k in unknown:
-                    self.problems.append(Problem("graphfile_unknown_attribute", file=self.file,
-                                                 row=item.line, column="for", value=k))
-        return self.keys["node"], self.keys["edge"]
-
 
 class _GraphmlReader(_Reader):
     root = "graphml"
+    key_attribute = "key"  # <data key="...">
 
     def __init__(self, file: str):
         super().__init__(file)
@@ -369,17 +374,6 @@ class _GraphmlReader(_Reader):
         elif local in ("node", "edge") and len(self.stack) > 1 and self.stack[-2] == "graph":
             self.open_items.pop()
 
-    def finish(self) -> tuple[dict, dict]:
-        if self.graphs == 0:
-            self.problems.append(Problem("graphfile_no_graph", file=self.file,
-                                         params={"element": "graph"}))
-        for cls, items in (("node", self.nodes), ("edge", self.edges)):
-            keys = self.keys[cls]
-            for item in items:
-                for k in [k for k in item.values if k not in keys]:
-                    self.problems.append(Problem("graphfile_unknown_attribute", file=self.file,
-                                                 row=item.line, column="key", value=k))
-        return self.keys["node"], self.keys["edge"]
 
 
 # --------------------------------------------------------------------------- to tables

@@ -140,6 +140,8 @@ _MENTION = re.compile(r"<@([A-Za-z0-9]+)(?:\|[^>]*)?>")
 _GROUP_MENTION = re.compile(r"<!(?:channel|here|everyone|subteam\^[^>|]*)(?:\|[^>]*)?>")
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+#: What zipfile raises for a damaged or unusual archive (NotImplementedError: a
+#: compression method it does not support; RuntimeError: an encrypted member).
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
                NotImplementedError, RuntimeError, KeyError)
 
