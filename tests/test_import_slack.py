@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from verkostolab.errors import InputError
@@ -288,6 +288,7 @@ def _only_input_errors(path: Path) -> None:
 
 @_settings
 @given(messages=st.lists(_json, max_size=6))
+@example(messages=[{"ts": False, "subtype": []}])  # found in a full run: a list as subtype
 def test_random_messages_raise_only_input_errors(tmp_path, messages):
     root = tmp_path / "random"
     shutil.rmtree(root, ignore_errors=True)

@@ -532,7 +532,8 @@ def _starters_and_guests(days: list[_Day], people: _People):
                 continue
             user = msg.get("user")
             user = user.strip() if isinstance(user, str) else ""
-            bot = bool(msg.get("bot_id") or msg.get("subtype") in BOT_SUBTYPES
+            subtype = msg.get("subtype")  # checked later; any JSON value may be here
+            bot = bool(msg.get("bot_id") or (isinstance(subtype, str) and subtype in BOT_SUBTYPES)
                        or people.is_bot(user))
             roots.setdefault(str(msg["ts"]), _BOT if bot else user)
             profile = msg.get("user_profile")
