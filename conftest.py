@@ -22,7 +22,7 @@ def pytest_configure(config):
     give them a store with the sample network."""
     if "VERKOSTOLAB_STORE" in os.environ:
         return
-    from verkostolab.samples import sample_path
+    from verkostolab.datasets import sample_path
     from verkostolab.store import Store
 
     url = f"sqlite:///{_TMP / 'workshop.sqlite'}"

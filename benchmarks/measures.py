@@ -222,7 +222,7 @@ def participation_input(rows: int, seed: int, log: str = "events"):
     default) or ``"small"``, the earlier ``synthetic_participation`` log (log-normal sizes
     around 8 people, kinds drawn independently of size)."""
     if log == "small":
-        from verkostolab.samples import synthetic_events, synthetic_participation
+        from verkostolab.datasets import synthetic_events, synthetic_participation
 
         part = synthetic_participation(rows, seed=seed)
         return part, synthetic_events(part, seed=seed)
@@ -275,7 +275,7 @@ def event_graph(rows: int, n_actors: int, seed: int):
     """The person network of a synthetic event log (shared events as tie weight)."""
     import igraph as ig
 
-    from verkostolab.build import project_participation
+    from verkostolab.graphs import project_participation
 
     part, _ = event_log(rows, seed, n_actors=n_actors)
     pairs = project_participation(part)
@@ -313,13 +313,13 @@ def proj_scipy(part, events):
 
 
 def proj_verkostolab(part, events):
-    from verkostolab.build import project_participation
+    from verkostolab.graphs import project_participation
 
     return project_participation(part)
 
 
 def proj_verkostolab_kind(part, events):
-    from verkostolab.build import project_participation
+    from verkostolab.graphs import project_participation
 
     return project_participation(part, events)
 
@@ -331,7 +331,7 @@ def proj_scipy_kind(part, events):
     import pandas as pd
     import scipy.sparse as sp
 
-    from verkostolab.build import EVENT_WEIGHTS
+    from verkostolab.graphs import EVENT_WEIGHTS
 
     ev, ev_idx = pd.factorize(part["event_id"])
     ac, ac_idx = pd.factorize(part["actor_id"])

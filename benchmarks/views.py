@@ -26,9 +26,9 @@ from bokeh.embed import file_html  # noqa: E402
 from bokeh.plotting import figure  # noqa: E402
 from bokeh.resources import INLINE  # noqa: E402
 
-from verkostolab.build import build_graph  # noqa: E402
-from verkostolab.data import NetworkData  # noqa: E402
-from verkostolab.samples import generate_sample, synthetic_participation  # noqa: E402
+from verkostolab.graphs import build_graph  # noqa: E402
+from verkostolab.tables.data import NetworkData  # noqa: E402
+from verkostolab.datasets import generate_sample, synthetic_participation  # noqa: E402
 from verkostolab.viz import layout_positions, network_picture  # noqa: E402
 from verkostolab.viz.export import figure_html  # noqa: E402
 

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from verkostolab.advice import RULES, Context, evaluate, tips
-from verkostolab.advice.cli import tips_command
-from verkostolab.build import tie_table
-from verkostolab.data import NetworkData
+from verkostolab.cli.advice import tips_command
+from verkostolab.graphs import tie_table
+from verkostolab.tables.data import NetworkData
 from verkostolab.i18n import catalogue
 from verkostolab.io import write_workbook
-from verkostolab.samples import generate_sample
+from verkostolab.datasets import generate_sample
 
 from test_assess import small_groups_data
 

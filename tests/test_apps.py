@@ -9,7 +9,7 @@ from verkostolab.apps.common import AppSettings, FacilitatorGate
 from verkostolab.apps.mapping import MappingApp
 from verkostolab.apps.wall import WallApp
 from verkostolab.errors import VerkostolabError
-from verkostolab.samples import sample_path
+from verkostolab.datasets import sample_path
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from verkostolab.assess import ITEMS, compare_rounds, instrument, respondent_groups, score
-from verkostolab.data import NetworkData
-from verkostolab.samples import generate_sample
-from verkostolab.schema import ASSESSMENT_ITEMS
+from verkostolab.measures.assessment import ITEMS, compare_rounds, instrument, respondent_groups, score
+from verkostolab.tables.data import NetworkData
+from verkostolab.datasets import generate_sample
+from verkostolab.tables.schema import ASSESSMENT_ITEMS
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from verkostolab import read
-from verkostolab.build import (EVENT_WEIGHTS, build_graph, graph_to_tables, project_participation,
+from verkostolab.graphs import (EVENT_WEIGHTS, build_graph, graph_to_tables, project_participation,
                                tie_table, to_networkx)
-from verkostolab.data import NetworkData
-from verkostolab.samples import generate_sample
+from verkostolab.tables.data import NetworkData
+from verkostolab.datasets import generate_sample
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def _as_dict(pairs: pd.DataFrame) -> dict:
 @pytest.mark.parametrize("block_work, capacity", [(1 << 22, 1 << 28), (40, 7)])
 def test_blocked_projection_matches_a_plain_loop(monkeypatch, block_work, capacity):
     # Small blocks and a tiny first allocation exercise the block loop and the growth path.
-    import verkostolab.build as build
+    import verkostolab.graphs as build
 
     monkeypatch.setattr(build, "_BLOCK_WORK", block_work)
     monkeypatch.setattr(build, "_FIRST_CAPACITY", capacity)

@@ -120,7 +120,7 @@ def test_a_store_made_before_the_consent_table_works(tmp_path, small_folder):
 
 def test_the_command_line_and_notebooks_do_not_show_a_refusing_person(tmp_path, small_tables):
     """``measures``, ``info`` and ``export`` from the store, and the notebooks' loader."""
-    from verkostolab.io import load
+    from verkostolab.sources import load
 
     url = f"sqlite:///{tmp_path / 'työpaja.sqlite'}"
     store = Store(url)
@@ -152,7 +152,7 @@ def test_the_command_line_and_notebooks_do_not_show_a_refusing_person(tmp_path, 
 @pytest.fixture
 def settings(tmp_path):
     from verkostolab.apps.common import AppSettings
-    from verkostolab.samples import sample_path
+    from verkostolab.datasets import sample_path
 
     url = f"sqlite:///{tmp_path / 'workshop.sqlite'}"
     Store(url).import_files(sample_path())

@@ -9,7 +9,7 @@ import sys
 
 from browser import colours, ink_share, offline_page
 
-from verkostolab.samples import generate_sample
+from verkostolab.datasets import generate_sample
 from verkostolab.viz import network_picture, save_html, save_png
 
 

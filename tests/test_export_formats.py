@@ -18,13 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verkostolab.build import build_graph, graph_to_tables
-from verkostolab.data import NetworkData
+from verkostolab.graphs import build_graph, graph_to_tables
+from verkostolab.tables.data import NetworkData
 from verkostolab.errors import VerkostolabError
 from verkostolab.io import read, read_validated
-from verkostolab.io.export import (EXPORT_FORMATS, POSITION_SCALE, export, graph_export,
+from verkostolab.export import (EXPORT_FORMATS, POSITION_SCALE, export, graph_export,
                                    pseudonymise_ids, write_gexf, write_graphml, write_kumu)
-from verkostolab.samples import load_sample
+from verkostolab.datasets import load_sample
 from verkostolab.store import Store
 from verkostolab.viz.style import SECTOR_COLOURS
 

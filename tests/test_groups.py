@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from verkostolab.advice.cli import groups_command
+from verkostolab.cli.advice import groups_command
 from verkostolab.advice.context import keyword_sets
-from verkostolab.build import project_participation
-from verkostolab.groups import group_sizes, met_pairs, plan_rounds
-from verkostolab.samples import generate_sample
+from verkostolab.graphs import project_participation
+from verkostolab.advice.groups import group_sizes, met_pairs, plan_rounds
+from verkostolab.datasets import generate_sample
 from verkostolab.store import Store
 
 

@@ -4,7 +4,7 @@ import string
 import pytest
 
 from verkostolab.i18n import LANGUAGES, catalogue, t
-from verkostolab.schema import VOCABULARIES, normalise_value
+from verkostolab.tables.schema import VOCABULARIES, normalise_value
 
 
 def _fields(template: str) -> set[str]:

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verkostolab.data import NetworkData
+from verkostolab.tables.data import NetworkData
 from verkostolab.errors import InputError
-from verkostolab.identity import (ACTOR_COLUMNS, MergeProposal, Merges, apply_merges,
-                                  email_key, name_key, propose_merges, read_merges)
+from verkostolab.tables.identity import (ACTOR_COLUMNS, MergeProposal, Merges, apply_merges,
+                                  email_key, name_key, propose_merges)
+from verkostolab.io.merges import read_merges
 from verkostolab.io import read, read_validated
 from verkostolab.store import Store
 

@@ -16,7 +16,7 @@ from verkostolab.errors import InputError
 from verkostolab.io import detect_format, read, read_raw, read_validated
 from verkostolab.io.graphfile import read_gexf_raw, read_graphml_raw, sniff_gexf, sniff_graphml
 from verkostolab.store import Store
-from verkostolab.validation import render_left_out
+from verkostolab.tables.validation import render_left_out
 
 DATA = Path(__file__).parent / "data" / "graphfile"
 GEXF13 = DATA / "gephi-verkosto-13.gexf"  # Gephi 0.10: ids as attribute ids, viz, Finnish titles
@@ -311,7 +311,7 @@ def test_graphml_written_by_networkx_and_igraph(tmp_path):
 
 
 def test_sniffers_leave_other_files_alone(tmp_path, small_folder, small_xlsx):
-    from verkostolab.samples import sample_path
+    from verkostolab.datasets import sample_path
 
     edges = tmp_path / "edges.csv"
     edges.write_text("source,target\nÄijä,Åsa\n", encoding="utf-8")

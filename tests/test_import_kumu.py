@@ -208,8 +208,8 @@ def test_mean_ratings_are_rounded_and_counted(tmp_path):
 
 
 def test_reads_back_the_kumu_export(tmp_path):
-    export = pytest.importorskip("verkostolab.io.export")
-    from verkostolab.samples import load_sample
+    export = pytest.importorskip("verkostolab.export")
+    from verkostolab.datasets import load_sample
 
     sample = load_sample()
     path = export.write_kumu(sample, tmp_path / "kumu.xlsx", lang="fi")

@@ -15,7 +15,7 @@ from verkostolab.errors import InputError
 from verkostolab.io import detect_format, read, read_raw, read_validated
 from verkostolab.io.teams import parse_duration, parse_timestamps, read_teams_raw, sniff_teams
 from verkostolab.store import Store
-from verkostolab.validation import render_left_out
+from verkostolab.tables.validation import render_left_out
 
 # The sectioned report as Teams writes it (tab-separated, CRLF), transcribed from the
 # layout of real exports: a summary, the participant list, the in-meeting activities.

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from verkostolab import read
-from verkostolab.build import build_graph
-from verkostolab.data import NetworkData
+from verkostolab.graphs import build_graph
+from verkostolab.tables.data import NetworkData
 from verkostolab.measures import (boundary_spanners, communities, compare_graphs, compare_periods,
                                   network_measures, network_stage, node_measures)
-from verkostolab.samples import generate_sample
+from verkostolab.datasets import generate_sample
 
 
 def edge_list_file(tmp_path, graph: nx.Graph, name: str):

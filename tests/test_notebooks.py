@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from verkostolab.report import notebooks_dir, run_report
-from verkostolab.samples import load_sample
+from verkostolab.datasets import load_sample
 
 CURATED = sorted(p.name for p in notebooks_dir().glob("*.ipynb"))
 APPS = sorted(p.name for p in (notebooks_dir() / "apps").glob("*.ipynb"))

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verkostolab.data import NetworkData
+from verkostolab.tables.data import NetworkData
 from verkostolab.errors import VerkostolabError
 from verkostolab.io import FORMATS, detect_format, read_validated, write_workbook
-from verkostolab.samples import load_sample
+from verkostolab.datasets import load_sample
 
 _settings = settings(max_examples=60, deadline=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from verkostolab.data import NetworkData
+from verkostolab.tables.data import NetworkData
 from verkostolab.io import read
-from verkostolab.samples import (
+from verkostolab.datasets import (
     CORE_NETWORK,
     SAMPLE_SOURCE,
     generate_sample,
@@ -18,9 +18,9 @@ from verkostolab.samples import (
     synthetic_events,
     synthetic_participation,
 )
-from verkostolab.schema import ASSESSMENT_ITEMS, TABLE_ORDER, TABLES, VOCABULARIES
+from verkostolab.tables.schema import ASSESSMENT_ITEMS, TABLE_ORDER, TABLES, VOCABULARIES
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "verkostolab" / "datasets"
 HUB_AND_INCUBATOR = {"O01", "O02"}  # Järvilaakson Kehitys Oy, Yrityshautomo Kipinä Oy
 
 
@@ -220,7 +220,7 @@ def test_load_sample(sample):
 
 
 def test_load_sample_without_workbook(sample, monkeypatch, tmp_path):
-    import verkostolab.samples as samples
+    import verkostolab.datasets.jarvilaakso as samples
 
     monkeypatch.setattr(samples, "sample_path", lambda: tmp_path / "missing.xlsx")
     data = samples.load_sample()

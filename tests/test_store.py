@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from verkostolab import InputError, Store, Submission, TieAnswer, read
-from verkostolab.schema import SCHEMA_VERSION
+from verkostolab.tables.schema import SCHEMA_VERSION
 
 from conftest import write_csv_folder, write_xlsx
 
@@ -323,7 +323,7 @@ def mentions(value, person) -> bool:
 
 
 def test_every_reference_to_actors_is_a_person_column():
-    from verkostolab.schema import TABLES
+    from verkostolab.tables.schema import TABLES
     from verkostolab.store import PERSON_COLUMNS, SQL_TABLES
 
     refs = {(name, col) for name, spec in TABLES.items()
@@ -484,7 +484,7 @@ def test_a_report_made_after_forget_does_not_mention_the_person(pg_url, tmp_path
     import html
 
     from verkostolab.report import run_report
-    from verkostolab.samples import load_sample, sample_path
+    from verkostolab.datasets import load_sample, sample_path
 
     store = Store(pg_url)
     store.import_files(sample_path())

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from verkostolab import Store, StoreError, Submission, TieAnswer, read
-from verkostolab.schema import SCHEMA_VERSION
+from verkostolab.tables.schema import SCHEMA_VERSION
 from verkostolab.store import PG_WRITE_LOCK, _retryable
 
 

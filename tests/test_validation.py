@@ -7,7 +7,7 @@ import pytest
 
 from verkostolab import InputError, read
 from verkostolab.io import read_validated
-from verkostolab.validation import parse_date
+from verkostolab.tables.validation import parse_date
 
 from conftest import write_csv_folder, write_xlsx
 

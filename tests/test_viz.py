@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from bokeh.models import GlyphRenderer, Legend, LegendItem
 
-from verkostolab.build import build_graph
+from verkostolab.graphs import build_graph
 from verkostolab.measures import node_measures
-from verkostolab.samples import generate_sample
+from verkostolab.datasets import generate_sample
 from verkostolab.viz import (annual_clock, distribution_chart, evaluation_chart, growth_chart,
                              ktc_chart, layout_positions, network_picture, networks_chart, save_html)
 

@@ -1,6 +1,6 @@
 """verkostolab: network work (verkostotyö) and network leadership in Jupyter.
 
-Network events become a network picture, measures and tips; see DESIGN.md.  Public
+Network events become a network picture, measures and tips.  Public
 names are imported on first use, so that ``import verkostolab`` stays light (the
 participants' workshop pages start faster).
 
@@ -11,29 +11,31 @@ True
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 _PUBLIC = {
-    "NetworkData": "data",
+    "NetworkData": "tables.data",
     "read": "io",
-    "load": "io",
-    "pseudonymise": "privacy",
+    "load": "sources",
+    "pseudonymise": "tables.privacy",
     "write_workbook": "io",
     "write_template": "io",
     "Store": "store",
     "Submission": "store",
     "TieAnswer": "store",
-    "build_graph": "build",
-    "tie_table": "build",
-    "project_participation": "build",
-    "to_networkx": "build",
+    "build_graph": "graphs",
+    "tie_table": "graphs",
+    "project_participation": "graphs",
+    "to_networkx": "graphs",
+    "Analysis": "measures",
+    "analyse": "measures",
     "node_measures": "measures",
     "network_measures": "measures",
     "network_stage": "measures",
     "boundary_spanners": "measures",
     "compare_periods": "measures",
-    "load_sample": "samples",
-    "sample_path": "samples",
+    "load_sample": "datasets",
+    "sample_path": "datasets",
     "t": "i18n",
     "VerkostolabError": "errors",
     "InputError": "errors",

@@ -22,6 +22,7 @@ __all__ = [
     "Problem",
     "StoreError",
     "FormatError",
+    "UsageError",
 ]
 
 #: How many problems an error message lists before it says "and N more".
@@ -125,3 +126,9 @@ class StoreError(VerkostolabError, RuntimeError):
     """The store could not be opened, read or written."""
 
     key = "error.store"
+
+
+class UsageError(VerkostolabError, ValueError):
+    """A wrong option, parameter or value given by a person (not a problem in a file)."""
+
+    key = "error.usage"

@@ -1,6 +1,6 @@
 """Regenerate the bundled sample network Järvilaakso.
 
-Writes, beside this script:
+Writes into the package (verkostolab/datasets/, shipped as package data):
 
 * ``jarvilaakso.xlsx`` - the native workbook (Finnish sheet names, headers and labels),
   read by :func:`verkostolab.load_sample`;
@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+OUT = HERE.parents[1] / "verkostolab" / "datasets"
 sys.path.insert(0, str(HERE.parents[1]))  # this checkout's verkostolab, also uninstalled
 
 from verkostolab.io import write_csv_folder, write_workbook  # noqa: E402
@@ -30,8 +31,8 @@ from verkostolab.samples import generate_sample  # noqa: E402
 
 def main() -> None:
     data = generate_sample()
-    workbook = write_workbook(data, HERE / "jarvilaakso.xlsx", lang="fi")
-    folder = HERE / "jarvilaakso-csv"
+    workbook = write_workbook(data, OUT / "jarvilaakso.xlsx", lang="fi")
+    folder = OUT / "jarvilaakso-csv"
     if folder.exists():
         shutil.rmtree(folder)
     write_csv_folder(data, folder, lang="en", labels=False)

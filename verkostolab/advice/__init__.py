@@ -5,7 +5,7 @@ carrying its evidence and rendering in Finnish and English.
 * :func:`tips` → :class:`TipList` of :class:`Tip` (rules as data in :data:`RULES`),
 * :class:`Context` computes the graph, measures and assessment once for both.
 
-Groupings for workshop rounds are in :mod:`verkostolab.groups`.
+Groupings for workshop rounds are in :mod:`verkostolab.advice.groups`.
 """
 
 from .context import Context

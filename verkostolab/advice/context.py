@@ -10,9 +10,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..assess import MIN_GROUP, Assessment, RoundChange, compare_rounds, score
-from ..build import build_graph, tie_table
-from ..data import NetworkData
+from ..measures.assessment import MIN_GROUP, Assessment, RoundChange, compare_rounds, score
+from ..graphs import build_graph, tie_table
+from ..tables.data import NetworkData
 from ..measures import network_measures, network_stage, node_measures
 
 __all__ = ["Context", "keyword_sets", "forum_stem"]

@@ -6,7 +6,7 @@ why?*  :func:`evaluate` answers from the measures and the assessment with
 rendering in Finnish and English.  The rules are data (:data:`FINDING_RULES`): a
 metric, a comparison and a threshold.
 
->>> from verkostolab.samples import generate_sample
+>>> from verkostolab.datasets import generate_sample
 >>> result = evaluate(generate_sample())
 >>> "connected" in result.codes("strength"), "no_regular_forums" in result.codes("target")
 (True, True)
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..data import NetworkData
+from ..tables.data import NetworkData
 from ..i18n import t
 from .context import Context
 from .tips import DETECTORS, format_value, plain

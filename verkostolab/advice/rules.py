@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ..schema import ASSESSMENT_ITEMS
+from ..tables.schema import ASSESSMENT_ITEMS
 
 __all__ = ["Rule", "RULES", "rule"]
 

@@ -5,7 +5,7 @@ their evidence: the figures and the actors that triggered them.  Figures shown b
 group (sector, organisation) are left out and flagged when the group has fewer than
 ``min_group`` members or respondents, as everywhere in verkostolab.
 
->>> from verkostolab.samples import generate_sample
+>>> from verkostolab.datasets import generate_sample
 >>> found = tips(generate_sample())
 >>> "ktc.trust.consistency" in found.rules()
 True
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..data import NetworkData
+from ..tables.data import NetworkData
 from ..i18n import catalogue, default_lang, t
 from .context import Context, forum_stem
 from .rules import RULES, Rule

@@ -108,7 +108,7 @@ class WarmupApp:
             self.show_plan()
 
     def make_groups(self):
-        from ..groups import plan_rounds
+        from ..advice.groups import plan_rounds
 
         try:
             data = self.store.load()
@@ -156,7 +156,7 @@ class EvaluationApp:
     facilitator sees strengths, development targets and tips (small groups suppressed)."""
 
     def __init__(self, settings: AppSettings | None = None, *, round: str | None = None):
-        from ..schema import ASSESSMENT_ITEMS
+        from ..tables.schema import ASSESSMENT_ITEMS
 
         self.settings = settings or AppSettings()
         self.store = self.settings.store()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ..schema import VOCABULARIES
+from ..tables.schema import VOCABULARIES
 from .common import AppSettings, Texts, language_switch, report_error, status_html
 
 __all__ = ["MappingModel", "MappingApp"]

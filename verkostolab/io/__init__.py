@@ -1,7 +1,7 @@
 """Readers and writers.  Every reader returns the same validated tables.
 
 >>> from verkostolab.io import read
->>> from verkostolab.samples import sample_path
+>>> from verkostolab.datasets import sample_path
 >>> read(sample_path()).counts()["actors"]
 60
 """
@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..data import NetworkData
+from ..tables.data import NetworkData
 from ..errors import FormatError, InputError, Problem
-from ..schema import table_for_name
-from ..validation import RawTable, ValidationResult, validate
+from ..tables.schema import table_for_name
+from ..tables.validation import RawTable, ValidationResult, validate
 from .simple import looks_like, read_edgelist_raw, read_participation_raw
 from .text import read_text_table
 from .workbook import (CSV_SUFFIXES, read_csv_folder_raw, read_csv_table_raw, read_workbook_raw,
                        write_csv_folder, write_template, write_workbook)
 
-__all__ = ["FORMATS", "load", "read", "read_raw", "read_raws", "read_validated", "detect_format", "write_workbook",
+__all__ = ["FORMATS", "read", "read_raw", "read_raws", "read_validated", "detect_format", "write_workbook",
            "write_csv_folder", "write_template"]
 
 #: Readers of the platforms' own export formats: format name -> (module, reader,
@@ -158,24 +158,3 @@ def read(paths, *, format: str = "auto", encoding: str | None = None) -> Network
     participation list (or several of them together).  Raises
     :class:`~verkostolab.errors.InputError` listing every problem."""
     return read_validated(paths, format=format, encoding=encoding).data
-
-
-def load(path=None, *, store=None, format: str = "auto") -> NetworkData:
-    """The data a notebook or app works on: a file (``path``), a store (``store``, a URL
-    or an SQLite file), or, with neither, the bundled sample network.
-
-    Empty strings count as not given, so that papermill parameters can default to "".
-    From a store, people who answered *no* to the mapping app's consent question are left
-    out with their ties, participation and answers (:meth:`verkostolab.store.Store.load`).
-    """
-    if path and store:
-        raise ValueError("give either path or store, not both")
-    if path:
-        return read(path, format=format)
-    if store:
-        from ..store import Store
-
-        return Store(store).load()
-    from ..samples import load_sample
-
-    return load_sample()

@@ -69,8 +69,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..schema import TABLES, fold, table_for_name
-from ..validation import RawTable
+from ..tables.schema import TABLES, fold, table_for_name
+from ..tables.validation import RawTable
 from .simple import looks_like
 from .teams import (EMPTY_BYTES, IdAllocator, clean_name, looks_like_email, parse_timestamps,
                     sniff_text)

@@ -65,8 +65,8 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ..errors import InputError, Problem
-from ..schema import TABLES, fold
-from ..validation import RawTable, parse_number
+from ..tables.schema import TABLES, fold
+from ..tables.validation import RawTable, parse_number
 
 __all__ = ["read_gexf_raw", "sniff_gexf", "read_graphml_raw", "sniff_graphml"]
 

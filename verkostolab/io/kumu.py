@@ -85,8 +85,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..schema import TABLES, fold, normalise_value, table_for_name
-from ..validation import RawTable, cell_text, parse_number
+from ..tables.schema import TABLES, fold, normalise_value, table_for_name
+from ..tables.validation import RawTable, cell_text, parse_number
 from .simple import looks_like
 from .text import read_text_table
 from .workbook import CSV_SUFFIXES, sheet_cells

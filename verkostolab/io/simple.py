@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..schema import TABLES
-from ..validation import RawTable, cell_text
+from ..tables.schema import TABLES
+from ..tables.validation import RawTable, cell_text
 from .text import read_text_table
 
 __all__ = ["read_edgelist_raw", "read_participation_raw", "looks_like"]

@@ -109,7 +109,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, Problem
-from ..validation import RawTable
+from ..tables.validation import RawTable
 
 __all__ = ["read_slack_raw", "sniff_slack", "INTERACTIONS"]
 

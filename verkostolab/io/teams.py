@@ -60,8 +60,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..schema import fold
-from ..validation import RawTable, parse_date
+from ..tables.schema import fold
+from ..tables.validation import RawTable, parse_date
 from .text import decode
 
 __all__ = ["read_teams_raw", "sniff_teams", "parse_timestamps", "parse_duration", "slug",

@@ -1,7 +1,7 @@
 """The native format: one .xlsx workbook with a sheet per table, or a folder of CSVs.
 
 Sheet and file names, headers and allowed values may be written in Finnish or English
-(see :mod:`verkostolab.schema`).  Sheets that are not tables (instructions, lists) are
+(see :mod:`verkostolab.tables.schema`).  Sheets that are not tables (instructions, lists) are
 left alone.
 """
 
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data import NetworkData
+from ..tables.data import NetworkData
 from ..errors import InputError, Problem
 from ..i18n import catalogue, t
-from ..schema import ASSESSMENT_ITEMS, SCHEMA_VERSION, TABLE_ORDER, TABLES, VOCABULARIES, table_for_name
-from ..validation import RawTable
+from ..tables.schema import ASSESSMENT_ITEMS, SCHEMA_VERSION, TABLE_ORDER, TABLES, VOCABULARIES, table_for_name
+from ..tables.validation import RawTable
 from .text import read_text_table
 
 __all__ = ["read_workbook_raw", "read_csv_folder_raw", "read_csv_table_raw",

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..build import build_graph
-from ..data import NetworkData
+from ..graphs import build_graph
+from ..tables.data import NetworkData
 from .centrality import node_measures
 from .stage import core_members
 from .structure import network_measures

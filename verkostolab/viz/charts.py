@@ -23,8 +23,8 @@ from bokeh.models import (ColumnDataSource, FactorRange, HoverTool, Label, Label
 from bokeh.plotting import figure
 from bokeh.transform import dodge
 
-from ..build import build_graph
-from ..data import NetworkData
+from ..graphs import build_graph
+from ..tables.data import NetworkData
 from ..i18n import t
 from ..measures import boundary_spanners, network_measures
 from .style import SECTOR_COLOURS
@@ -48,7 +48,7 @@ def _figure(**kwargs):
 
 
 def assessment_scores(assessment, *, by: str | None = None) -> pd.DataFrame:
-    """The item means of an :class:`~verkostolab.assess.Assessment` as the frame
+    """The item means of an :class:`~verkostolab.measures.assessment.Assessment` as the frame
     :func:`ktc_chart` draws: the whole network (``group="all"``) and, with ``by``
     (``sector``, ``organisation``, ``network``), each group that is not suppressed."""
     items = assessment.items
@@ -86,7 +86,7 @@ def ktc_chart(scores: pd.DataFrame, *, lang: str | None = None, min_group: int =
     are not drawn: no answer can be traced to a person.
     """
     from ..i18n import catalogue, default_lang
-    from ..schema import ASSESSMENT_ITEMS
+    from ..tables.schema import ASSESSMENT_ITEMS
 
     frame = scores.copy()
     frame = frame[(frame["n"] >= min_group) & frame["mean"].notna()]

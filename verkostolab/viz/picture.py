@@ -21,11 +21,11 @@ from bokeh.models import (ColumnDataSource, HoverTool, Label, LabelSet, Legend, 
                           Range1d)
 from bokeh.plotting import figure
 
-from ..build import build_graph, project_participation
-from ..data import NetworkData
+from ..graphs import build_graph, project_participation
+from ..tables.data import NetworkData
 from ..i18n import t
 from ..measures.centrality import node_measures
-from ..privacy import pseudonymise_labels
+from ..tables.privacy import pseudonymise_labels
 from .layout import layout_positions
 from .style import TIE_COLOURS, kind_marker, scale_sizes, scale_widths, sector_colour
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .data import NetworkData, coerce_frame
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
 from .schema import TABLE_ORDER, TABLES, VOCABULARIES, fold, normalise_value
 
 __all__ = ["RawTable", "ValidationResult", "validate", "parse_date", "parse_number"]
@@ -103,7 +103,7 @@ class ValidationResult:
     notes: list[str] = field(default_factory=list)
     #: ``(file, reason, count)`` for what readers left out on purpose (see RawTable).
     left_out: list[tuple[str, str, int]] = field(default_factory=list)
-    #: the :class:`verkostolab.identity.MergeResult` when actors were merged on import
+    #: the :class:`verkostolab.tables.identity.MergeResult` when actors were merged on import
     merged: object = None
 
 
@@ -232,7 +232,7 @@ def _problem(raw: RawTable, code: str, positions, column: str | None, values=Non
 
 
 def _allowed(vocabulary: str, lang: str = "fi") -> str:
-    from .i18n import catalogue
+    from ..i18n import catalogue
 
     labels = []
     for code in VOCABULARIES[vocabulary]:
@@ -482,7 +482,7 @@ def collect_left_out(raws: list[RawTable]) -> list[tuple[str, str, int]]:
 
 def render_left_out(left_out, lang: str | None = None) -> list[str]:
     """One line per file and reason: what was left out and how many."""
-    from .i18n import t
+    from ..i18n import t
 
     return [t("left_out.line", lang, file=file, what=t(f"left_out.{reason}", lang, count=count))
             for file, reason, count in left_out]

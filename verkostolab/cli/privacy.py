@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from .cli import _LANG, _echo_json, _lang, lang_option
-from .i18n import t
+from .common import _LANG, _echo_json, _lang, lang_option
+from ..i18n import t
 
 __all__ = ["forget_command", "export_person_command"]
 
@@ -35,8 +35,8 @@ def _table_label(name: str, lang: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
 def forget_command(ctx, actor, store_url, yes, as_json):
-    from .errors import VerkostolabError
-    from .store import Store
+    from ..errors import VerkostolabError
+    from ..store import Store
 
     lang = _lang(ctx)
     store = Store(store_url)
@@ -87,7 +87,7 @@ def forget_command(ctx, actor, store_url, yes, as_json):
               help=t("cli.export_person.opt.out", _LANG))
 @click.pass_context
 def export_person_command(ctx, actor, store_url, out):
-    from .store import Store
+    from ..store import Store
 
     lang = _lang(ctx)
     store = Store(store_url)

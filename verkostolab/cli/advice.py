@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import _LANG, _echo_json, _jsonable, _lang, _load, lang_option
+from .common import _LANG, _echo_json, _jsonable, _lang, _load, lang_option
 from ..i18n import t
 
 __all__ = ["tips_command", "groups_command"]
@@ -25,7 +25,7 @@ __all__ = ["tips_command", "groups_command"]
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
 def tips_command(ctx, paths, store_url, round_, min_group, seed, as_json):
-    from . import Context, evaluate, tips
+    from ..advice import Context, evaluate, tips
 
     lang = _lang(ctx)
     data = _load(paths, store_url)
@@ -83,7 +83,7 @@ def _pairs(values) -> list[tuple[str, str]]:
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
 def groups_command(ctx, paths, store_url, size, mode, rounds, participants, avoid, seed, as_json):
-    from ..groups import plan_rounds
+    from ..advice.groups import plan_rounds
 
     lang = _lang(ctx)
     data = _load(paths, store_url)

@@ -1,6 +1,6 @@
 """The tables of a network, their columns, allowed values and header aliases.
 
-See DESIGN.md for what each table means.  A table is a :class:`TableSpec` with
+Each table is described in the README (section "Data").  A table is a :class:`TableSpec` with
 :class:`Column` s; :data:`TABLES` lists them in the order in which they reference each
 other (organisations before actors before events ...).
 
@@ -148,7 +148,7 @@ VOCABULARIES["assessment_item"] = {code: () for code in ASSESSMENT_ITEMS}
 
 
 def _vocab_lookup() -> dict[str, dict[str, str]]:
-    from .i18n import catalogue
+    from ..i18n import catalogue
 
     table: dict[str, dict[str, str]] = {}
     for vocab, codes in VOCABULARIES.items():

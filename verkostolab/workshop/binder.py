@@ -1,7 +1,7 @@
 """Binder: the workshop apps in a Binder (repo2docker) container.
 
 ``binder/postBuild`` only installs the package; ``binder/start`` runs at every start of
-the container and calls ``python -m verkostolab.binder``, which prepares what
+the container and calls ``python -m verkostolab.workshop.binder``, which prepares what
 ``verkostolab workshop`` prepares for its own Voilà (the ``verkostolab`` template with
 BokehJS, a store with the bundled sample network, a facilitator code) and prints the
 environment as ``export`` lines for the shell.  Binder's Jupyter server then serves the
@@ -26,8 +26,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from .i18n import DEFAULT_LANG, LANGUAGES
-from .workshop import TEMPLATE_NAME, new_code, prepare_runtime, prepare_store
+from ..i18n import DEFAULT_LANG, LANGUAGES
+from . import TEMPLATE_NAME, new_code, prepare_runtime, prepare_store
 
 __all__ = ["binder_environment", "voila_settings", "setup", "main"]
 

@@ -24,7 +24,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .i18n import t
+from ..i18n import t
 
 __all__ = ["secret_salt", "pseudonym", "pseudonymise_labels", "pseudonymise"]
 

@@ -53,8 +53,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import VerkostolabError
-from .i18n import DEFAULT_LANG, check_lang, t
+from ..errors import VerkostolabError
+from ..i18n import DEFAULT_LANG, check_lang, t
 
 __all__ = [
     "TEMPLATE_NAME", "TEMPLATE_DIR", "NOTEBOOKS_DIR", "PARTICIPANT_APP", "DATA_DIR",
@@ -63,7 +63,7 @@ __all__ = [
     "serve", "banner",
 ]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_NAME = "verkostolab"
 #: The Voilà template in the repository (copied into the runtime folder at start-up).
 TEMPLATE_DIR = REPO / "templates" / TEMPLATE_NAME
@@ -83,7 +83,7 @@ _WILDCARD_HOSTS = ("0.0.0.0", "", "::")
 def default_store_url(paths=()) -> str:
     """The workshop's store when none is given: ``VERKOSTOLAB_STORE`` if set, else the
     SQLite file :func:`store_file` names."""
-    from .store import resolve_url
+    from ..store import resolve_url
 
     if os.environ.get("VERKOSTOLAB_STORE"):
         return resolve_url(os.environ["VERKOSTOLAB_STORE"])
@@ -289,8 +289,8 @@ def prepare_store(store_url: str, paths=(), *, sample: bool = True):
     """Make sure the store exists; import ``paths`` into it, or the bundled sample
     network when the store is new and ``sample`` is true.  Returns the import report,
     or ``None`` when nothing was imported."""
-    from .samples import sample_path
-    from .store import Store
+    from ..datasets.jarvilaakso import sample_path
+    from ..store import Store
 
     store = Store(store_url)
     try:

@@ -1,7 +1,7 @@
 """The knowing–trust–commitment instrument: items, scoring, groups and change.
 
-The instrument has the twelve items of :data:`~verkostolab.schema.ASSESSMENT_ITEMS`,
-four per dimension (the table of DESIGN.md).  Each is a statement answered on a 1–5
+The instrument has the twelve items of :data:`~verkostolab.tables.schema.ASSESSMENT_ITEMS`,
+four per dimension.  Each is a statement answered on a 1–5
 agreement scale (1 = strongly disagree … 5 = strongly agree); the wording is in the
 catalogue (``assess.statement.<item>``) in Finnish and English.
 
@@ -23,7 +23,7 @@ groups holding fewer than ``min_group`` respondents together, further small grou
 suppressed too, so that a hidden group's answers cannot be recovered by subtracting the
 shown groups from the total (secondary suppression).
 
->>> from verkostolab.samples import generate_sample
+>>> from verkostolab.datasets import generate_sample
 >>> result = score(generate_sample(), round="2025-kevät")
 >>> result.response["respondents"], result.response["actors"]
 (36, 60)
@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .data import NetworkData
-from .i18n import t
-from .schema import ASSESSMENT_ITEMS
+from ..tables.data import NetworkData
+from ..i18n import t
+from ..tables.schema import ASSESSMENT_ITEMS
 
 __all__ = [
     "DIMENSIONS",
@@ -416,7 +416,7 @@ def compare_rounds(data: NetworkData, before: str | None = None, after: str | No
 
     Examples
     --------
-    >>> from verkostolab.samples import generate_sample
+    >>> from verkostolab.datasets import generate_sample
     >>> change = compare_rounds(generate_sample(), resamples=500)
     >>> bool(change.row("trust")["significant"]), bool(change.row("trust")["change"] > 0)
     (True, True)

@@ -3,7 +3,7 @@
 The frames are handed out as shallow copies (pandas copy-on-write), so changing one
 never changes the bundle.  Filtering returns a new bundle.
 
->>> from verkostolab.data import NetworkData
+>>> from verkostolab.tables.data import NetworkData
 >>> import pandas as pd
 >>> data = NetworkData(actors=pd.DataFrame({"actor_id": ["a", "b"], "name": ["Aino", "Bo"]}))
 >>> data.counts()["actors"]
@@ -118,7 +118,7 @@ def parse_period(period) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
 
 class NetworkData:
     """The tables of one network: actors, organisations, events, participation, ties,
-    assessments and goals (see DESIGN.md).  Build it with a reader or the store; the
+    assessments and goals.  Build it with a reader or the store; the
     constructor trusts its input apart from fixing column types."""
 
     __slots__ = ("_tables", "source")

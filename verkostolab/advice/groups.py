@@ -25,7 +25,7 @@ deterministic for a ``seed`` (:func:`numpy.random.default_rng`).  Costs: a pair 
 group costs ``1e6`` if it is to be avoided, 100 if it was grouped in an earlier round, 10
 if the two met before in the data, plus 0–3 for the mode.
 
->>> from verkostolab.samples import generate_sample
+>>> from verkostolab.datasets import generate_sample
 >>> data = generate_sample()
 >>> people = data.actors["actor_id"].tolist()[:30]
 >>> plan = plan_rounds(data, people, size=3, mode="mixed", rounds=3, seed=1)
@@ -42,8 +42,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from .data import NetworkData
-from .i18n import t
+from ..tables.data import NetworkData
+from ..i18n import t
 
 __all__ = ["SIZES", "MODES", "group_sizes", "met_pairs", "RoundPlan", "plan_rounds"]
 
@@ -87,14 +87,14 @@ def _pair(a, b) -> tuple[str, str]:
 
 def met_pairs(data: NetworkData) -> frozenset:
     """Pairs ``(a, b)`` (``a < b``) who share an event or have a reported tie."""
-    from .build import tie_table
+    from ..graphs import tie_table
 
     ties = tie_table(data)
     return frozenset(_pair(a, b) for a, b in zip(ties["source"], ties["target"]))
 
 
 def _keyword_matrix(actors: pd.DataFrame, ids: list[str]) -> np.ndarray:
-    from .advice.context import keyword_sets
+    from .context import keyword_sets
 
     sets = keyword_sets(actors, with_role=True)
     words = [sets.get(i, frozenset()) for i in ids]

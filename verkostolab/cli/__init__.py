@@ -8,7 +8,6 @@ Messages come from the catalogue in Finnish (default) or English (``--lang en`` 
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import sys
@@ -17,61 +16,11 @@ from pathlib import Path
 
 import click
 
-from .i18n import LANGUAGES, default_lang, t
+from ..i18n import LANGUAGES, t
+from .common import (_LANG, IMPORT_FORMATS, _check_period, _echo_json, _jsonable, _lang, _load, cli,
+                     lang_option)
 
 __all__ = ["main", "cli"]
-
-_LANG = default_lang()
-
-#: ``--format`` choices of import and check: the same as ``verkostolab.io.FORMATS``
-#: (spelled out here so that the command line starts without pandas; a test compares).
-IMPORT_FORMATS = ("auto", "workbook", "csv", "teams", "slack", "kumu", "forms", "gexf", "graphml",
-                  "edgelist", "participation")
-
-
-def _lang(ctx: click.Context) -> str:
-    root = ctx.find_root()
-    return (root.obj or {}).get("lang", _LANG)
-
-
-def _set_lang(ctx: click.Context, _param, value):
-    if value:
-        ctx.find_root().ensure_object(dict)["lang"] = value
-    return value
-
-
-def lang_option(func):
-    """``--lang`` after the command name too: ``verkostolab info --lang en``."""
-    return click.option("--lang", type=click.Choice(LANGUAGES), default=None, expose_value=False,
-                        callback=_set_lang, is_eager=True, help=t("cli.opt.lang", _LANG))(func)
-
-
-def _echo_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
-
-
-def _load(path_args, store_url, fmt="auto"):
-    """The data named on the command line: files, a store, or the bundled sample."""
-    from . import io, samples
-    from .store import Store
-
-    if path_args and store_url:
-        raise click.UsageError(t("cli.path_or_store", _LANG))
-    if path_args:
-        return io.read([Path(p) for p in path_args], format=fmt)
-    if store_url:
-        return Store(store_url).load()
-    return samples.load_sample()
-
-
-@click.group(help=t("cli.help", _LANG))
-@click.option("--lang", type=click.Choice(LANGUAGES), default=_LANG, show_default=True,
-              help=t("cli.opt.lang", _LANG))
-@click.version_option(package_name="verkostolab")
-@click.pass_context
-def cli(ctx: click.Context, lang: str) -> None:
-    ctx.ensure_object(dict).setdefault("lang", lang)
-
 
 @cli.command("import", help=t("cli.import.help", _LANG))
 @lang_option
@@ -88,7 +37,7 @@ def cli(ctx: click.Context, lang: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
 def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, no_merge, as_json):
-    from .store import Store
+    from ..store import Store
 
     lang = _lang(ctx)
     if merges and no_merge:
@@ -127,9 +76,9 @@ def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, n
 @click.option("--encoding", default=None, help=t("cli.opt.encoding", _LANG))
 @click.pass_context
 def check_command(ctx, paths, fmt, encoding):
-    from . import io
+    from .. import io
 
-    from .validation import render_left_out
+    from ..tables.validation import render_left_out
 
     result = io.read_validated(list(paths), format=fmt, encoding=encoding)
     click.echo(t("import.validated", _lang(ctx), source=", ".join(str(p) for p in paths)))
@@ -184,42 +133,6 @@ def info_command(ctx, paths, store_url, as_json):
         click.echo(t("info.rounds", lang, rounds=", ".join(summary["rounds"])))
 
 
-def _check_period(_ctx, _param, value):
-    if value is None:
-        return None
-    from .data import parse_period
-    from .errors import VerkostolabError
-
-    try:
-        parse_period(value)
-    except ValueError:
-        raise VerkostolabError("error.bad_period", value=value) from None
-    return value
-
-
-def _jsonable(value):
-    import math
-
-    import numpy as np
-
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (str, int, bool)):
-        return value
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
 _LEVEL = click.Choice(["person", "organisation", "sector", "network"])
 
 
@@ -234,8 +147,8 @@ _LEVEL = click.Choice(["person", "organisation", "sector", "network"])
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
 def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
-    from .build import build_graph
-    from .measures import network_measures, network_stage, node_measures
+    from ..graphs import build_graph
+    from ..measures import network_measures, network_stage, node_measures
 
     lang = _lang(ctx)
     data = _load(paths, store_url)
@@ -286,7 +199,7 @@ def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
 def change_command(ctx, paths, store_url, before, after, seed, as_json):
-    from .measures import compare_periods
+    from ..measures import compare_periods
 
     lang = _lang(ctx)
     data = _load(paths, store_url)
@@ -327,8 +240,8 @@ def change_command(ctx, paths, store_url, before, after, seed, as_json):
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help=t("cli.opt.out", _LANG))
 @click.pass_context
 def picture_command(ctx, paths, store_url, period, level, size_by, min_weight, pseudonymise, out):
-    from .errors import VerkostolabError
-    from .viz import SIZE_MEASURES, network_picture, save_html, save_png
+    from ..errors import VerkostolabError
+    from ..viz import SIZE_MEASURES, network_picture, save_html, save_png
 
     lang = _lang(ctx)
     suffix = out.suffix.lower()
@@ -358,7 +271,7 @@ def picture_command(ctx, paths, store_url, period, level, size_by, min_weight, p
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help=t("cli.opt.out", _LANG))
 @click.pass_context
 def report_command(ctx, notebook, paths, store_url, params, period, pseudonymise, out):
-    from .report import run_report
+    from ..report import run_report
 
     lang = _lang(ctx)
     if notebook is not None and notebook.suffix != ".ipynb":
@@ -369,7 +282,7 @@ def report_command(ctx, notebook, paths, store_url, params, period, pseudonymise
     if paths:
         parameters["data_path"] = str(Path(paths[0]).resolve())
     if store_url:
-        from .store import resolve_url
+        from ..store import resolve_url
 
         parameters["store"] = resolve_url(store_url)
     if period:
@@ -399,7 +312,7 @@ def _parameter_value(text: str):
               help=t("cli.opt.out", _LANG))
 @click.pass_context
 def template_command(ctx, out):
-    from .io import write_template
+    from ..io import write_template
 
     lang = _lang(ctx)
     write_template(out, lang=lang)
@@ -419,12 +332,12 @@ def template_command(ctx, out):
 @click.option("--pseudonymise", is_flag=True, help=t("cli.export.opt.pseudonymise", _LANG))
 @click.pass_context
 def export_command(ctx, paths, store_url, fmt, out, level, period, pseudonymise):
-    from .io.export import export
+    from ..export import export
 
     lang = _lang(ctx)
     inputs = list(paths)
     if store_url:
-        from .store import resolve_url
+        from ..store import resolve_url
 
         url = resolve_url(store_url)
         if url.startswith("sqlite:///"):
@@ -453,8 +366,8 @@ def export_command(ctx, paths, store_url, fmt, out, level, period, pseudonymise)
               metavar="DIR", hidden=True)
 @click.pass_context
 def workshop_command(ctx, paths, store_url, port, host, code, pool_size, no_sample, notebooks, runtime):
-    from . import workshop as ws
-    from .store import resolve_url
+    from .. import workshop as ws
+    from ..store import resolve_url
 
     lang = _lang(ctx)
     if code is not None and (not code.strip() or any(c.isspace() for c in code)):
@@ -473,10 +386,9 @@ def workshop_command(ctx, paths, store_url, port, host, code, pool_size, no_samp
 
 def main(argv=None) -> None:
     """Run the command line; turn every error into a message and an exit status."""
-    from .errors import InputError, VerkostolabError
+    from ..errors import InputError, VerkostolabError
 
     args = list(sys.argv[1:] if argv is None else argv)
-    add_topic_commands()
     lang = _LANG
     if "--lang" in args:
         i = args.index("--lang")
@@ -508,12 +420,9 @@ def main(argv=None) -> None:
         sys.exit(3)
 
 
-def add_topic_commands() -> None:
-    """Register the commands that live with their topic (they import the helpers above,
-    so they are added when the command line starts, not while this module loads)."""
-    from .advice.cli import groups_command, tips_command
-    from .privacy_cli import export_person_command, forget_command
+# Commands that live with their topic: registered as this package is imported.
+from .advice import groups_command, tips_command  # noqa: E402
+from .privacy import export_person_command, forget_command  # noqa: E402
 
-    for command in (tips_command, groups_command, forget_command, export_person_command):
-        if command.name not in cli.commands:
-            cli.add_command(command)
+for _command in (tips_command, groups_command, forget_command, export_person_command):
+    cli.add_command(_command)

@@ -2,7 +2,7 @@
 CSV folder.
 
 The graph formats carry the network as the picture shows it
-(:func:`~verkostolab.build.build_graph` at a ``level`` and ``period``):
+(:func:`~verkostolab.graphs.build_graph` at a ``level`` and ``period``):
 
 * nodes with their attributes (at the person level ``organisation`` (its id),
   ``organisation_name``, ``sector``, ``organisation_kind``, ``role``, ``keywords``,
@@ -29,7 +29,7 @@ written.  Every file is written to a temporary file in the same folder first and
 moved into place, so a failed export leaves no half-written file behind.
 
 >>> import tempfile, pathlib, networkx as nx
->>> from verkostolab.samples import load_sample
+>>> from verkostolab.datasets import load_sample
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "verkosto.gexf"
 >>> result = export(load_sample(), out, format="gexf", lang="en")
 >>> g = nx.read_gexf(out)
@@ -53,10 +53,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import NetworkData
-from ..errors import VerkostolabError
-from ..i18n import t
-from ..schema import table_for_name
+from .tables.data import NetworkData
+from .errors import VerkostolabError
+from .i18n import t
+from .tables.schema import table_for_name
 
 __all__ = ["EXPORT_FORMATS", "POSITION_SCALE", "GraphExport", "ExportResult", "graph_export",
            "pseudonym_ids", "pseudonymise_ids", "write_gexf", "write_graphml", "write_kumu",
@@ -159,8 +159,8 @@ def _unique(labels: list[str]) -> list[str]:
 
 
 def pseudonym_ids(ids, *, lang: str | None = None) -> dict[str, str]:
-    """A stable pseudonym for each id (see :mod:`verkostolab.privacy`), unique among ``ids``."""
-    from ..privacy import pseudonymise_labels
+    """A stable pseudonym for each id (see :mod:`verkostolab.tables.privacy`), unique among ``ids``."""
+    from .tables.privacy import pseudonymise_labels
 
     ids = list(dict.fromkeys(str(i) for i in ids if i is not None and not pd.isna(i)))
     return dict(zip(ids, _unique(pseudonymise_labels(ids, lang=lang))))
@@ -169,7 +169,7 @@ def pseudonym_ids(ids, *, lang: str | None = None) -> dict[str, str]:
 def pseudonymise_ids(data: NetworkData, *, lang: str | None = None) -> NetworkData:
     """``data`` with every person's id *and* name replaced by a stable pseudonym and the
     e-mail addresses removed, consistently in every table (actors, participation, ties and
-    assessments' respondents).  Unlike :func:`verkostolab.privacy.pseudonymise`, which
+    assessments' respondents).  Unlike :func:`verkostolab.tables.privacy.pseudonymise`, which
     keeps ids, this is for data that leaves the installation: ids may be e-mail
     addresses or names."""
     actors = data.actors
@@ -194,13 +194,13 @@ def pseudonymise_ids(data: NetworkData, *, lang: str | None = None) -> NetworkDa
 def _vocab_label(vocabulary: str, value, lang: str | None):
     if not isinstance(value, str):
         return value
-    from ..i18n import catalogue
+    from .i18n import catalogue
 
     return catalogue(lang or _default_lang()).get(f"{vocabulary}.{value}", value)
 
 
 def _default_lang() -> str:
-    from ..i18n import default_lang
+    from .i18n import default_lang
 
     return default_lang()
 
@@ -209,9 +209,9 @@ def graph_export(data: NetworkData, *, level: str = "person", period=None, lang:
                  pseudonymise: bool = False, seed: int = 0) -> GraphExport:
     """The network of ``data`` at ``level`` (and ``period``) as nodes and edges with the
     picture's positions, colours and sizes (see the module text)."""
-    from ..build import build_graph, graph_to_tables
-    from ..viz.layout import layout_positions
-    from ..viz.style import scale_sizes, sector_colour
+    from .graphs import build_graph, graph_to_tables
+    from .viz.layout import layout_positions
+    from .viz.style import scale_sizes, sector_colour
 
     lang = lang or _default_lang()
     graph = build_graph(data, level=level, period=period)
@@ -307,7 +307,7 @@ def _gexf_tree(graph: GraphExport) -> ET.ElementTree:
     root = ET.Element(f"{ns}gexf", {
         "version": "1.3", f"{{{_XSI_NS}}}schemaLocation": f"{GEXF_NS} {GEXF_NS}/gexf.xsd"})
     meta = ET.SubElement(root, f"{ns}meta", {"lastmodifieddate": dt.date.today().isoformat()})
-    from .. import __version__
+    from ._version import __version__
 
     ET.SubElement(meta, f"{ns}creator").text = f"verkostolab {__version__}"
     ET.SubElement(meta, f"{ns}description").text = _text(graph.description)
@@ -632,7 +632,7 @@ def export(data: NetworkData, out, *, format: str | None = None, level: str = "p
     read from (and the store file): ``out`` must not be one of them.  Raises
     :class:`~verkostolab.errors.VerkostolabError` with a catalogue message.
     """
-    from .workbook import write_csv_folder, write_workbook
+    from .io.workbook import write_csv_folder, write_workbook
 
     out = Path(out)
     lang = lang or _default_lang()

@@ -50,12 +50,12 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
-from .errors import InputError, Problem, StoreError
-from .i18n import t
-from .schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, fold, normalise_value
+from ..errors import InputError, Problem, StoreError
+from ..i18n import t
+from ..tables.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES, fold, normalise_value
 
 if TYPE_CHECKING:  # pandas and the tables load on first use: participants' pages start fast
-    from .data import NetworkData
+    from ..tables.data import NetworkData
 
 __all__ = ["Store", "ImportReport", "Submission", "TieAnswer", "default_store_url", "resolve_url",
            "PERSON_COLUMNS", "CONSENT_TABLE"]
@@ -77,12 +77,12 @@ RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 #: The columns that hold an actor's id, ``(table, column)``: :meth:`Store.forget` deletes
 #: these rows.  (``tests/test_store.py`` checks that every reference to ``actors`` in
-#: :mod:`verkostolab.schema` is listed here.)
+#: :mod:`verkostolab.tables.schema` is listed here.)
 PERSON_COLUMNS = (("participation", "actor_id"), ("ties", "source"), ("ties", "target"),
                   ("assessments", "respondent"), ("actors", "actor_id"))
 
 #: The table of participants' consent answers (see the module text).  Not in
-#: :data:`PERSON_COLUMNS` (which mirrors :mod:`verkostolab.schema`); :meth:`Store.forget`
+#: :data:`PERSON_COLUMNS` (which mirrors :mod:`verkostolab.tables.schema`); :meth:`Store.forget`
 #: deletes its row separately.
 CONSENT_TABLE = "participant_consent"
 
@@ -174,7 +174,7 @@ class ImportReport:
     merged: list = field(default_factory=list)
 
     def render(self, lang: str | None = None) -> str:
-        from .validation import render_left_out
+        from ..tables.validation import render_left_out
 
         lines = [t("import.done", lang, source=self.source, store=self.store)]
         for table in TABLE_ORDER:
@@ -400,7 +400,7 @@ class Store:
         answered *no* to the consent question, with their participation, ties and
         assessment answers (see the module text).  ``refused=True`` includes them (for
         internal uses that must see every row, never for showing)."""
-        from .data import NetworkData
+        from ..tables.data import NetworkData
 
         if conn is None and not self.exists():
             return NetworkData(source=self.url)
@@ -414,7 +414,7 @@ class Store:
         rows that may be shown (``refused=False``)."""
         import pandas as pd
 
-        from .data import NetworkData
+        from ..tables.data import NetworkData
 
         hidden = set() if refused else self._refused_ids(conn)
         frames = {}
@@ -503,11 +503,11 @@ class Store:
 
         Raises :class:`InputError` (listing every problem) and leaves the store as it
         was, or imports every row.  ``merges`` is a merge report reviewed by a person
-        (see :meth:`propose_merges` and :mod:`verkostolab.identity`): the actors it
+        (see :meth:`propose_merges` and :mod:`verkostolab.tables.identity`): the actors it
         joins become one before anything is written, empty fields of stored actors are
         filled from the merged rows, and :attr:`ImportReport.merged` says what changed.
         """
-        from .validation import validate
+        from ..tables.validation import validate
 
         raws, source = _read_raws(paths, format, encoding)
 
@@ -522,10 +522,10 @@ class Store:
     def propose_merges(self, paths, *, format: str = "auto", encoding: str | None = None,
                        lang: str | None = None):
         """Who in ``paths`` (and between them and the store) is probably one person
-        under two names or accounts: a :class:`verkostolab.identity.MergeProposal`.
+        under two names or accounts: a :class:`verkostolab.tables.identity.MergeProposal`.
         Nothing is written; raises :class:`InputError` for invalid files."""
-        from .identity import propose_merges
-        from .validation import validate
+        from ..tables.identity import propose_merges
+        from ..tables.validation import validate
 
         raws, source = _read_raws(paths, format, encoding)
         if not self.exists():
@@ -537,7 +537,7 @@ class Store:
 
     def import_data(self, data: "NetworkData", *, source: str | None = None) -> ImportReport:
         """Import an already validated bundle (e.g. from another store or a generator)."""
-        from .validation import RawTable, validate
+        from ..tables.validation import RawTable, validate
 
         raws = []
         for name in TABLE_ORDER:
@@ -1006,14 +1006,15 @@ class Store:
 
 
 def _read_raws(paths, format, encoding):
-    from .io import read_raws
+    from ..io import read_raws
 
     return read_raws(paths, format=format, encoding=encoding)
 
 
 def _merged(result, merges, existing):
     """Apply a reviewed merge report to validated new data (``result.data`` is replaced)."""
-    from .identity import apply_merges, read_merges
+    from ..io.merges import read_merges
+    from ..tables.identity import apply_merges
 
     existing = existing if existing is not None and not existing.actors.empty else None
     applied = apply_merges(result.data, read_merges(merges, result.data, existing=existing),
