@@ -23,8 +23,9 @@ def pytest_configure(config):
     if "VERKOSTOLAB_STORE" in os.environ:
         return
     from verkostolab.datasets import sample_path
+    from verkostolab.ingest import import_files
     from verkostolab.store import Store
 
     url = f"sqlite:///{_TMP / 'workshop.sqlite'}"
-    Store(url).import_files(sample_path())
+    import_files(Store(url), sample_path())
     os.environ["VERKOSTOLAB_STORE"] = url

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from verkostolab import Store
+from verkostolab.ingest import import_files
 from verkostolab.apps.common import AppSettings, FacilitatorGate
 from verkostolab.apps.mapping import MappingApp
 from verkostolab.apps.wall import WallApp
@@ -15,7 +16,7 @@ from verkostolab.datasets import sample_path
 @pytest.fixture
 def settings(tmp_path):
     url = f"sqlite:///{tmp_path / 'workshop.sqlite'}"
-    Store(url).import_files(sample_path())
+    import_files(Store(url), sample_path())
     return AppSettings(store_url=url, lang="fi", facilitator_code="246810")
 
 

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from verkostolab import Store, Submission, TieAnswer
+from verkostolab.ingest import import_files
 from verkostolab.store import CONSENT_TABLE
 
 from conftest import write_csv_folder
@@ -39,7 +40,7 @@ def shown(store) -> dict:
 
 def test_a_no_hides_the_person_and_everything_about_them(store_url, small_folder):
     store = Store(store_url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     store.add_answers("P1", "1", {"knowing.person": 4})
     # A new participant says no; an imported one (Äijä Öhman, P1) says no too.
     new = store.submit(Submission(name=REFUSER, organisation="Järvilaakson kaupunki",
@@ -65,7 +66,7 @@ def test_a_no_hides_the_person_and_everything_about_them(store_url, small_folder
     assert {t["target"] for t in mine["ties_out"]} == {"P2", "P3"}
     assert store.export_person("P3")["consent"] is None
     # Importing the same files again still sees every row: nothing conflicts, nothing added.
-    again = store.import_files(small_folder)
+    again = import_files(store, small_folder)
     assert sum(again.new.values()) == 0
     # Changing one's mind: sending again with a yes shows them, and a no hides them again.
     token = store.change_token()
@@ -98,7 +99,7 @@ def test_a_store_made_before_the_consent_table_works(tmp_path, small_folder):
     appears with the first answer."""
     url = f"sqlite:///{tmp_path / 'vanha.sqlite'}"
     store = Store(url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     with store.engine.begin() as conn:
         conn.exec_driver_sql(f"DROP TABLE {CONSENT_TABLE}")
     store.close()
@@ -124,7 +125,7 @@ def test_the_command_line_and_notebooks_do_not_show_a_refusing_person(tmp_path, 
 
     url = f"sqlite:///{tmp_path / 'työpaja.sqlite'}"
     store = Store(url)
-    store.import_files(write_csv_folder(tmp_path / "verkosto", small_tables))
+    import_files(store, write_csv_folder(tmp_path / "verkosto", small_tables))
     refused = store.submit(Submission(name=REFUSER, organisation="Närhi-Öberg Tmi",
                                       ties=[TieAnswer("P1", 5, 4, 3)], event_id="E2", consent=False))
     agreed = store.submit(Submission(name="Kaisa Yes-Vastaaja", ties=[TieAnswer("P1", 3, 3, 3)],
@@ -155,7 +156,7 @@ def settings(tmp_path):
     from verkostolab.datasets import sample_path
 
     url = f"sqlite:///{tmp_path / 'workshop.sqlite'}"
-    Store(url).import_files(sample_path())
+    import_files(Store(url), sample_path())
     return AppSettings(store_url=url, lang="fi", facilitator_code="246810")
 
 

@@ -26,6 +26,7 @@ from verkostolab.export import (EXPORT_FORMATS, POSITION_SCALE, export, graph_ex
                                    pseudonymise_ids, write_gexf, write_graphml, write_kumu)
 from verkostolab.datasets import load_sample
 from verkostolab.store import Store
+from verkostolab.ingest import import_files
 from verkostolab.viz.style import SECTOR_COLOURS
 
 from conftest import write_csv_folder, write_xlsx
@@ -378,7 +379,7 @@ def test_cli_export_and_its_messages(tmp_path, small_workbook):
     assert out.stdout.startswith("Export written:") and "5 nodes" in out.stdout
     assert "Öhman" not in _everything_written(tmp_path / "kumu.xlsx")
     db = tmp_path / "w.sqlite"
-    Store(db).import_files([small_workbook])
+    import_files(Store(db), [small_workbook])
     out = _run("--store", db, "--format", "csv", "--out", tmp_path / "csv", "--lang", "en")
     assert out.returncode == 0, out.stderr
     assert out.stdout == f"Export written: {tmp_path / 'csv'} (csv; 5 actors, 2 events, 3 ties)\n"
@@ -395,7 +396,7 @@ def test_cli_export_errors_in_finnish_and_english(tmp_path, small_workbook):
     assert f"{small_workbook} is the input, and an export never overwrites it" in en.stderr
     assert small_workbook.read_bytes() == before
     db = tmp_path / "w.sqlite"
-    Store(db).import_files([small_workbook])
+    import_files(Store(db), [small_workbook])
     stored = Store(db).counts()
     out = _run("--store", db, "--out", db, "--format", "workbook", "--lang", "en")
     assert out.returncode == 1 and f"{db} is the input" in out.stderr

@@ -15,6 +15,7 @@ from verkostolab.graphs import project_participation
 from verkostolab.advice.groups import group_sizes, met_pairs, plan_rounds
 from verkostolab.datasets import generate_sample
 from verkostolab.store import Store
+from verkostolab.ingest import import_data
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +181,8 @@ def test_planned_rounds_become_events_that_link_exactly_the_groups(tmp_path, sam
     projected = sorted(tuple(sorted(p)) for p in zip(linked["source"], linked["target"]))
     assert projected == sorted(plan.pairs())
     store = Store(tmp_path / "w.sqlite")
-    store.import_data(sample)
-    report = store.import_data(events)
+    import_data(store, sample)
+    report = import_data(store, events)
     assert report.to_dict()
     loaded = store.load()
     assert loaded.counts()["events"] == len(sample.events) + len(events.events)

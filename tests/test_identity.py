@@ -19,6 +19,7 @@ from verkostolab.tables.identity import (ACTOR_COLUMNS, MergeProposal, Merges, a
 from verkostolab.io.merges import read_merges
 from verkostolab.io import read, read_validated
 from verkostolab.store import Store
+from verkostolab.ingest import import_data, import_files
 
 from conftest import write_csv_folder
 
@@ -437,7 +438,7 @@ def test_import_on_top_of_a_store(tmp_path, small_folder):
     """The flow of ``verkostolab import`` with a store: new ids merge into stored ones,
     and the rewritten new rows import without conflicts."""
     store = Store(tmp_path / "verkosto.sqlite")
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     existing = store.load()
     new = write_csv_folder(tmp_path / "teams", {
         "toimijat": [["toimija_id", "nimi", "sähköposti", "rooli"],
@@ -466,7 +467,7 @@ def test_import_on_top_of_a_store(tmp_path, small_folder):
     assert result.count("store_fields") == 1  # P3 has a role already; only e-mail fills
 
     before = store.counts()
-    report = store.import_data(result.data, source="teams")
+    report = import_data(store, result.data, source="teams")
     after = store.counts()
     assert after["actors"] == before["actors"] + 1          # only Öljy is new
     assert after["participation"] == before["participation"] + 3

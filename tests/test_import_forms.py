@@ -17,6 +17,7 @@ from verkostolab.errors import InputError
 from verkostolab.io import detect_format, read, read_validated
 from verkostolab.io.forms import question_dimension, rating_value, read_forms_raw, sniff_forms
 from verkostolab.store import Store
+from verkostolab.ingest import import_files
 
 # A Google Forms CSV in English (the form's download: year-first time stamps with a zone).
 # Pekka answers twice (the same e-mail), row 5 is empty, the last question is not about
@@ -265,15 +266,15 @@ def test_broken_workbook(tmp_path, ms_forms):
 
 def test_failing_import_leaves_the_store_unchanged(tmp_path, google_en, store_path):
     store = Store(store_path)
-    store.import_files(google_en)
+    import_files(store, google_en)
     before = (store.counts(), store_path.read_bytes())
     rows = [list(r) for r in GOOGLE_FI]
     rows[2][3] = "ehkä"
     with pytest.raises(InputError):
-        store.import_files(_csv(tmp_path / "bad.csv", rows))
+        import_files(store, _csv(tmp_path / "bad.csv", rows))
     assert (store.counts(), store_path.read_bytes()) == before
     # Importing the same file again changes nothing.
-    store.import_files(google_en)
+    import_files(store, google_en)
     assert store.counts() == before[0]
 
 

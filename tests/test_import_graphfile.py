@@ -16,6 +16,7 @@ from verkostolab.errors import InputError
 from verkostolab.io import detect_format, read, read_raw, read_validated
 from verkostolab.io.graphfile import read_gexf_raw, read_graphml_raw, sniff_gexf, sniff_graphml
 from verkostolab.store import Store
+from verkostolab.ingest import import_files
 from verkostolab.tables.validation import render_left_out
 
 DATA = Path(__file__).parent / "data" / "graphfile"
@@ -325,12 +326,12 @@ def test_sniffers_leave_other_files_alone(tmp_path, small_folder, small_xlsx):
 
 def test_import_into_store_and_failing_import_changes_nothing(tmp_path, store_path):
     store = Store(store_path)
-    store.import_files([GEXF13])
+    import_files(store, [GEXF13])
     assert store.counts()["actors"] == 6 and store.counts()["ties"] == 5
     before = (store.counts(), store_path.read_bytes())
     bad = _edit(tmp_path, GEXF12, 'target="2" weight="2.0"', 'target="7" weight="2.0"')
     with pytest.raises(InputError):
-        store.import_files([bad])
+        import_files(store, [bad])
     assert (store.counts(), store_path.read_bytes()) == before
 
 

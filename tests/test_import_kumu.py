@@ -22,6 +22,7 @@ from verkostolab.errors import InputError
 from verkostolab.io import detect_format, read, read_validated
 from verkostolab.io.kumu import read_kumu_raw, sniff_kumu
 from verkostolab.store import Store
+from verkostolab.ingest import import_files
 
 # Columns in Kumu's own order and case, with a few extra fields as people add them.
 ELEMENTS = [
@@ -239,8 +240,8 @@ def test_sniffer_leaves_the_projects_own_files_and_edge_lists_alone(small_xlsx, 
 
 def test_reading_twice_into_a_store_adds_nothing_the_second_time(kumu_xlsx, tmp_path):
     store = Store(tmp_path / "verkosto.sqlite")
-    assert store.import_files(kumu_xlsx).new["ties"] == 7
-    again = store.import_files(kumu_xlsx)
+    assert import_files(store, kumu_xlsx).new["ties"] == 7
+    again = import_files(store, kumu_xlsx)
     assert sum(again.new.values()) == 0 and again.skipped["actors"] == 6
 
 
@@ -286,7 +287,7 @@ def test_no_kumu_sheet(tmp_path):
 
 def test_failing_import_leaves_the_store_as_it_was(tmp_path, small_folder):
     store = Store(tmp_path / "verkosto.sqlite")
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     counts = store.counts()
     store.close()
     before = (tmp_path / "verkosto.sqlite").read_bytes()
@@ -294,7 +295,7 @@ def test_failing_import_leaves_the_store_as_it_was(tmp_path, small_folder):
         "Elements": ELEMENTS, "Connections": CONNECTIONS + [[None, "Åsa Ek", None, None, None]]})
     store = Store(tmp_path / "verkosto.sqlite")
     with pytest.raises(InputError):
-        store.import_files(broken)
+        import_files(store, broken)
     assert store.counts() == counts
     store.close()
     assert (tmp_path / "verkosto.sqlite").read_bytes() == before

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from verkostolab import Store
+from verkostolab.ingest import import_files, propose_merges
 from verkostolab.errors import StoreError
 
 
@@ -73,7 +74,7 @@ def test_a_newcomer_merges_into_a_stored_actor_and_fills_their_e_mail(tmp_path):
     store = Store(tmp_path / "s.sqlite")
     (tmp_path / "toimijat.csv").write_text("actor_id,name\nP1,Sanna Äijälä\nP2,Åsa Ek\n",
                                            encoding="utf-8")
-    store.import_files(tmp_path / "toimijat.csv")
+    import_files(store, tmp_path / "toimijat.csv")
     new = tmp_path / "uudet"
     new.mkdir()
     (new / "toimijat.csv").write_text(
@@ -81,12 +82,12 @@ def test_a_newcomer_merges_into_a_stored_actor_and_fills_their_e_mail(tmp_path):
     (new / "osallistuminen.csv").write_text("event_id,actor_id\nK9,sanna@jarvi.fi\n", encoding="utf-8")
     (new / "tapahtumat.csv").write_text("event_id,title\nK9,Työpaja\n", encoding="utf-8")
     files = [new]
-    proposal = store.propose_merges(files, lang="en")
+    proposal = propose_merges(store, files, lang="en")
     assert proposal.groups == 1
     assert set(proposal.frame["keep_id"]) == {"P1"}  # the stored id is kept
     report = proposal.write(tmp_path / "merges.csv", lang="en")
     before = store.counts()
-    result = store.import_files(files, merges=report)
+    result = import_files(store, files, merges=report)
     assert dict(result.merged)["actors_merged"] == 1
     data = store.load()
     assert store.counts()["actors"] == before["actors"]
@@ -98,16 +99,16 @@ def test_merging_two_stored_actors_is_refused_and_writes_nothing(tmp_path):
     store = Store(tmp_path / "s.sqlite")
     (tmp_path / "toimijat.csv").write_text(
         "actor_id,name,email\nA,Sanna Äijälä,\nB,S. Äijälä,sanna@jarvi.fi\n", encoding="utf-8")
-    store.import_files(tmp_path / "toimijat.csv")
+    import_files(store, tmp_path / "toimijat.csv")
     new = tmp_path / "uudet"
     new.mkdir()
     (new / "toimijat.csv").write_text(
         "actor_id,name,email\nC,Sanna Äijälä (Guest),sanna@jarvi.fi\n", encoding="utf-8")
-    proposal = store.propose_merges(new)
+    proposal = propose_merges(store, new)
     assert set(proposal.frame["actor_id"]) == {"A", "B", "C"}
     report = proposal.write(tmp_path / "merges.xlsx")
     before = (tmp_path / "s.sqlite").read_bytes()
     with pytest.raises(StoreError) as exc:
-        store.import_files(new, merges=report)
+        import_files(store, new, merges=report)
     assert "A → " in exc.value.render("en") or "B → " in exc.value.render("en")
     assert (tmp_path / "s.sqlite").read_bytes() == before

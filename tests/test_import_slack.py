@@ -20,6 +20,7 @@ from verkostolab.errors import InputError
 from verkostolab.io import detect_format, read, read_validated
 from verkostolab.io.slack import INTERACTIONS, read_slack_raw, sniff_slack
 from verkostolab.store import Store
+from verkostolab.ingest import import_files
 
 EXPORT = Path(__file__).parent / "data" / "slack" / "export"
 U1, U2, U3, U4, U5, EXT = ("U01AAAA01", "U01AAAA02", "U01AAAA03", "U01AAAA04", "U01AAAA05",
@@ -157,9 +158,9 @@ def test_a_repeated_user_id_is_one_actor(export):
 
 def test_reading_twice_into_a_store_adds_nothing_the_second_time(tmp_path):
     store = Store(tmp_path / "verkosto.sqlite")
-    first = store.import_files(EXPORT)
+    first = import_files(store, EXPORT)
     assert first.new["ties"] == 17
-    second = store.import_files(EXPORT)
+    second = import_files(store, EXPORT)
     assert sum(second.new.values()) == 0 and second.skipped["ties"] == 17
 
 
@@ -238,7 +239,7 @@ def test_not_an_export(tmp_path):
 
 def test_failing_import_leaves_the_store_as_it_was(export, tmp_path, small_folder):
     store = Store(tmp_path / "verkosto.sqlite")
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     before_counts = store.counts()
     store.close()
     before = (tmp_path / "verkosto.sqlite").read_bytes()
@@ -247,7 +248,7 @@ def test_failing_import_leaves_the_store_as_it_was(export, tmp_path, small_folde
                    encoding="utf-8")
     store = Store(tmp_path / "verkosto.sqlite")
     with pytest.raises(InputError):
-        store.import_files(export)
+        import_files(store, export)
     assert store.counts() == before_counts
     store.close()
     assert (tmp_path / "verkosto.sqlite").read_bytes() == before

@@ -15,6 +15,7 @@ from verkostolab.errors import InputError
 from verkostolab.io import detect_format, read, read_raw, read_validated
 from verkostolab.io.teams import parse_duration, parse_timestamps, read_teams_raw, sniff_teams
 from verkostolab.store import Store
+from verkostolab.ingest import import_files
 from verkostolab.tables.validation import render_left_out
 
 # The sectioned report as Teams writes it (tab-separated, CRLF), transcribed from the
@@ -282,8 +283,8 @@ def test_same_person_in_two_reports_is_one_actor(tmp_path, report_us, store_path
     assert rows[0] == rows[1]
     # ... so that importing one report after the other keeps one actor per person.
     store = Store(store_path)
-    store.import_files(report_us)
-    store.import_files(april)
+    import_files(store, report_us)
+    import_files(store, april)
     data = store.load()
     assert data.counts()["events"] == 2
     assert data.counts()["actors"] == 5
@@ -302,13 +303,13 @@ def test_two_overlapping_reports_in_one_read(tmp_path, report_us):
 
 def test_failing_import_leaves_the_store_unchanged(tmp_path, report_us, store_path):
     store = Store(store_path)
-    store.import_files(report_us)
+    import_files(store, report_us)
     before = (store.counts(), store_path.read_bytes())
     lines = list(REPORT_GB)
     lines[10] = lines[10].replace("1h 3m 30s", "1h 3m 30")
     bad = _write(tmp_path / "bad.csv", lines)
     with pytest.raises(InputError):
-        store.import_files(bad)
+        import_files(store, bad)
     assert (store.counts(), store_path.read_bytes()) == before
 
 

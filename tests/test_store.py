@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from verkostolab import InputError, Store, Submission, TieAnswer, read
+from verkostolab.ingest import import_files
 from verkostolab.tables.schema import SCHEMA_VERSION
 
 from conftest import write_csv_folder, write_xlsx
@@ -45,7 +46,7 @@ def sqlite_file(url):
 def test_store_is_created_on_first_import_in_wal_mode(store_path, small_xlsx):
     store = Store(store_path)
     assert not store_path.exists()
-    report = store.import_files(small_xlsx)
+    report = import_files(store, small_xlsx)
     assert report.new == {"organisations": 3, "actors": 3, "events": 2, "participation": 5,
                           "ties": 2, "assessments": 0, "goals": 0}
     assert store.schema_version() == SCHEMA_VERSION
@@ -61,8 +62,8 @@ def test_store_is_created_on_first_import_in_wal_mode(store_path, small_xlsx):
 
 def test_importing_the_same_file_twice_changes_nothing(store_url, small_folder):
     store = Store(store_url)
-    store.import_files(small_folder)
-    again = store.import_files(small_folder)
+    import_files(store, small_folder)
+    again = import_files(store, small_folder)
     assert sum(again.new.values()) == 0
     assert again.skipped["ties"] == 2 and again.skipped["actors"] == 3
     assert store.counts()["ties"] == 2
@@ -72,7 +73,7 @@ def test_importing_the_same_file_twice_changes_nothing(store_url, small_folder):
 def test_failed_import_leaves_the_store_byte_for_byte_unchanged(store_url, small_folder,
                                                               small_tables, tmp_path):
     store = Store(store_url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     store.close()
     path = sqlite_file(store_url)
     before = digest(path) if path else None
@@ -85,7 +86,7 @@ def test_failed_import_leaves_the_store_byte_for_byte_unchanged(store_url, small
     bad = write_csv_folder(tmp_path / "bad", t)
     store = Store(store_url)
     with pytest.raises(InputError) as err:
-        store.import_files(bad)
+        import_files(store, bad)
     store.close()
     (p,) = err.value.problems
     assert (p.row, p.column, p.value) == (5, "kohde", "P404")
@@ -102,7 +103,7 @@ def test_failed_import_into_a_new_store_creates_no_file(store_url, small_tables,
     bad = write_xlsx(tmp_path / "bad.xlsx", small_tables)
     store = Store(store_url)
     with pytest.raises(InputError):
-        store.import_files(bad)
+        import_files(store, bad)
     store.close()
     path = sqlite_file(store_url)
     if path:
@@ -128,7 +129,7 @@ def test_a_failure_while_writing_rolls_everything_back(store_url, small_folder, 
 
     monkeypatch.setattr(store, "_insert", insert_then_fail)
     with pytest.raises(RuntimeError):
-        store.import_files(small_folder)
+        import_files(store, small_folder)
     assert store.counts() == {name: 0 for name in store.counts()}
     store.close()
     assert snapshot(store_url) == rows_before
@@ -139,11 +140,11 @@ def test_a_failure_while_writing_rolls_everything_back(store_url, small_folder, 
 
 def test_changed_row_with_an_existing_id_is_a_conflict(store_url, small_folder, small_tables, tmp_path):
     store = Store(store_url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     small_tables["toimijat"][1][1] = "Äijä Öhman-Virtanen"
     changed = write_csv_folder(tmp_path / "changed", small_tables)
     with pytest.raises(InputError) as err:
-        store.import_files(changed)
+        import_files(store, changed)
     (p,) = err.value.problems
     assert (p.code, p.row, p.value) == ("conflict_with_store", 2, "P1")
     store.close()
@@ -163,7 +164,7 @@ def test_newer_schema_version_is_refused(store_url):
 
 def test_submission_adds_person_organisation_and_ties(store_url, small_folder):
     store = Store(store_url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     ids = store.submit(Submission(name="Uusi Osallistuja", organisation="järvilaakson kasvu oy",
                                   sector="yksityinen", keywords="robotiikka",
                                   ties=[TieAnswer("P1", 4, 3, 2), TieAnswer("P2", 2)],
@@ -179,7 +180,7 @@ def test_submission_adds_person_organisation_and_ties(store_url, small_folder):
 
 def test_bad_submission_writes_nothing(store_url, small_folder):
     store = Store(store_url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     before = store.counts()
     with pytest.raises(InputError) as err:
         store.submit(Submission(name="X", ties=[TieAnswer("P404", 3), TieAnswer("P1", 8)]))
@@ -208,7 +209,7 @@ print(n)
 
 def test_twenty_processes_submitting_at_once_lose_nothing(store_url, small_folder):
     store = Store(store_url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     store.close()
     # Twenty independent Python processes (as twenty Voilà kernels would be), all at once.
     workers = [subprocess.Popen([sys.executable, "-c", WORKER, store_url, str(w), "50"],
@@ -242,7 +243,7 @@ def test_reading_a_store_that_does_not_exist_creates_nothing(store_path):
 def test_other_sqlalchemy_urls_are_accepted(tmp_path, small_folder):
     url = f"sqlite:///{tmp_path / 'other.db'}"
     store = Store(url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     assert store.counts()["participation"] == 5
     engine = sa.create_engine(url)
     with engine.connect() as conn:
@@ -283,7 +284,7 @@ def people_store(store_url, small_tables, tmp_path):
                        ["G1", "yksi ovi", "Yksi ovi yrittäjälle",
                         f"{FORGOTTEN['email']} kokoaa yhteydenotot", "10", "40"]]
     store = Store(store_url)
-    store.import_files(write_csv_folder(tmp_path / "people", t))
+    import_files(store, write_csv_folder(tmp_path / "people", t))
     store.submit(Submission(actor_id="P1", ties=[TieAnswer("P3", 2, 2, 1)], event_id="E1"))
     store.add_answers("P1", "2", {"knowing.person": 5, "commitment.will": 4})
     notes = [store.add_note("Äijä Öhmanin kanssa sovittiin rahoitushausta.", round="1"),
@@ -487,7 +488,7 @@ def test_a_report_made_after_forget_does_not_mention_the_person(pg_url, tmp_path
     from verkostolab.datasets import load_sample, sample_path
 
     store = Store(pg_url)
-    store.import_files(sample_path())
+    import_files(store, sample_path())
     actors = load_sample().actors.set_index("actor_id")
     gone = actors.loc["P01"]
     result = store.forget(gone["name"])

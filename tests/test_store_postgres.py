@@ -17,8 +17,10 @@ import pytest
 import sqlalchemy as sa
 
 from verkostolab import Store, StoreError, Submission, TieAnswer, read
+from verkostolab.ingest import import_files
 from verkostolab.tables.schema import SCHEMA_VERSION
-from verkostolab.store import PG_WRITE_LOCK, _retryable
+from verkostolab.store import PG_WRITE_LOCK
+from verkostolab.store.engine import _retryable
 
 
 def hold_write_lock(url: str) -> psycopg.Connection:
@@ -33,7 +35,7 @@ def hold_write_lock(url: str) -> psycopg.Connection:
 def test_every_table_and_type_round_trips(pg_url, small_xlsx):
     store = Store(pg_url)
     assert not store.exists()
-    report = store.import_files(small_xlsx)
+    report = import_files(store, small_xlsx)
     assert report.new == {"organisations": 3, "actors": 3, "events": 2, "participation": 5,
                           "ties": 2, "assessments": 0, "goals": 0}
     assert store.schema_version() == SCHEMA_VERSION
@@ -48,7 +50,7 @@ def test_every_table_and_type_round_trips(pg_url, small_xlsx):
 
 def test_writers_hold_the_lock_and_readers_read_one_snapshot(pg_url, small_folder):
     store = Store(pg_url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     with store.transaction() as conn:
         assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "read committed"
         held = conn.execute(sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
@@ -62,7 +64,7 @@ def test_writers_hold_the_lock_and_readers_read_one_snapshot(pg_url, small_folde
 
 def test_a_submission_waits_for_another_writer(pg_url, small_folder):
     store = Store(pg_url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     other = hold_write_lock(pg_url)
     done = {}
     worker = threading.Thread(target=lambda: done.setdefault(
@@ -78,10 +80,10 @@ def test_a_submission_waits_for_another_writer(pg_url, small_folder):
 
 
 def test_a_lock_timeout_is_retried_and_then_reported(pg_url, small_folder, monkeypatch):
-    import verkostolab.store as store_module
+    import verkostolab.store.engine as store_module
 
     store = Store(pg_url)
-    store.import_files(small_folder)
+    import_files(store, small_folder)
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
     other = hold_write_lock(pg_url)
     with pytest.raises(StoreError) as err:

@@ -23,6 +23,8 @@ _PUBLIC = {
     "Store": "store",
     "Submission": "store",
     "TieAnswer": "store",
+    "import_files": "ingest",
+    "import_data": "ingest",
     "build_graph": "graphs",
     "tie_table": "graphs",
     "project_participation": "graphs",

@@ -262,7 +262,7 @@ class RoundPlan:
 
     def to_events(self, *, number_from: int = 1, date=None, network: str | None = None,
                   prefix: str = "TUT", lang: str | None = None) -> NetworkData:
-        """The planned rounds as network events, ready for :meth:`Store.import_data`.
+        """The planned rounds as network events, ready for :func:`verkostolab.ingest.import_data`.
 
         One event of kind ``acquaintance`` per group (so that the projection links
         exactly the group's members), titled ``Tutustuminen #<n>`` (``lang="en"``:

@@ -138,10 +138,12 @@ class WarmupApp:
         if self.plan is None:
             self.status.value = status_html(self.texts("apps.warmup.make_first"), "error")
             return None
+        from ..ingest import import_data
+
         try:
             events = self.plan.to_events(number_from=len(self.history) + 1, date=dt.date.today(),
                                          prefix=f"TUT{dt.date.today():%y%m%d}-", lang=self.texts.lang)
-            report = self.store.import_data(events, source=self.texts("apps.warmup.title"))
+            report = import_data(self.store, events, source=self.texts("apps.warmup.title"))
         except Exception as exc:
             self.status.value = status_html(report_error(exc, self.texts.lang), "error")
             return None

@@ -37,6 +37,7 @@ __all__ = ["main", "cli"]
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
 def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, no_merge, as_json):
+    from ..ingest import import_files, propose_merges
     from ..store import Store
 
     lang = _lang(ctx)
@@ -45,7 +46,7 @@ def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, n
     store = Store(store_url)
     if not merges and not no_merge:
         # Nobody is merged silently: proposals stop the import until a person decides.
-        proposal = store.propose_merges(list(paths), format=fmt, encoding=encoding, lang=lang)
+        proposal = propose_merges(store, list(paths), format=fmt, encoding=encoding, lang=lang)
         if not proposal.empty:
             out = merge_report or Path(f"{Path(paths[0]).stem}.{t('cli.import.merge_file', lang)}.xlsx")
             proposal.write(out, lang=lang)
@@ -61,7 +62,7 @@ def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, n
                 click.echo(t("cli.import.merge_next", lang, path=out,
                              command=" ".join(shlex.quote(a) for a in again)))
             ctx.exit(2)
-    report = store.import_files(list(paths), format=fmt, encoding=encoding, merges=merges)
+    report = import_files(store, list(paths), format=fmt, encoding=encoding, merges=merges)
     if as_json:
         _echo_json(report.to_dict())
     else:

@@ -290,14 +290,15 @@ def prepare_store(store_url: str, paths=(), *, sample: bool = True):
     network when the store is new and ``sample`` is true.  Returns the import report,
     or ``None`` when nothing was imported."""
     from ..datasets.jarvilaakso import sample_path
+    from ..ingest import import_files
     from ..store import Store
 
     store = Store(store_url)
     try:
         if paths:
-            return store.import_files([Path(p) for p in paths])
+            return import_files(store, [Path(p) for p in paths])
         if not store.exists() and sample and sample_path().exists():
-            return store.import_files([sample_path()])
+            return import_files(store, [sample_path()])
         store.create()
         return None
     finally:

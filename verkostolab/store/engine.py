@@ -1,0 +1,215 @@
+"""The store's connection: URLs, the engine, transactions and retries.
+
+* A plain path is an SQLite file (:func:`resolve_url`); ``VERKOSTOLAB_STORE`` names the
+  default store (:func:`default_store_url`).  Messages and exports show the URL without
+  its password (:meth:`_Engine._shown_url`).
+* SQLite: a busy timeout, WAL mode and ``BEGIN IMMEDIATE`` for every transaction, so that
+  every Voilà kernel of a workshop can write at once.
+* PostgreSQL: every write transaction takes the advisory lock :data:`PG_WRITE_LOCK` first
+  (READ COMMITTED, at most :data:`BUSY_TIMEOUT_MS`); readers read one REPEATABLE READ
+  snapshot.
+* :meth:`_Engine._retrying` runs a write again, with back-off, while the database is
+  momentarily busy (:func:`_retryable`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+
+from ..errors import StoreError
+
+__all__ = ["BUSY_TIMEOUT_MS", "PG_WRITE_LOCK", "RETRY_SQLSTATES", "default_store_url",
+           "resolve_url"]
+
+#: How long a writer waits for another writer before giving up (SQLite busy timeout,
+#: PostgreSQL lock timeout).
+BUSY_TIMEOUT_MS = 60_000
+
+#: Key of the PostgreSQL advisory lock that every write transaction takes first.
+PG_WRITE_LOCK = 0x766C6162  # "vlab"
+
+#: SQLSTATEs after which a PostgreSQL write transaction is tried again: serialization
+#: failure, deadlock, lock time-out.  (A unique violation is not retried: under the write
+#: lock two writers never insert the same new row, so one would be a real error.)
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def default_store_url() -> str:
+    """``VERKOSTOLAB_STORE`` if set, else ``verkostolab.sqlite`` in the current folder."""
+    return resolve_url(os.environ.get("VERKOSTOLAB_STORE") or "verkostolab.sqlite")
+
+
+def resolve_url(url_or_path) -> str:
+    """An SQLAlchemy URL from a URL or a plain file path (taken as an SQLite file).
+
+    >>> resolve_url("sqlite:///x.db")
+    'sqlite:///x.db'
+    >>> resolve_url("/tmp/a.sqlite")
+    'sqlite:////tmp/a.sqlite'
+    """
+    text = str(url_or_path)
+    if re.match(r"^[a-z][a-z0-9+]*://", text):
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+class _Engine:
+    """The connection part of :class:`verkostolab.store.Store`."""
+
+    def __init__(self, url=None):
+        self.url = resolve_url(url) if url is not None else default_store_url()
+        self._engine: sa.Engine | None = None
+        self._known_to_exist = False  # a server database, once seen, is not asked again
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, if this store is one."""
+        if not self.is_sqlite:
+            return None
+        db = sa.engine.make_url(self.url).database
+        return Path(db) if db and db != ":memory:" else None
+
+    def exists(self) -> bool:
+        if self.is_sqlite:
+            return self.path is not None and self.path.exists() and self.path.stat().st_size > 0
+        if self._known_to_exist:
+            return True
+        try:
+            self._known_to_exist = sa.inspect(self.engine).has_table("meta")
+            return self._known_to_exist
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError("error.store", url=self._shown_url(),
+                             reason=str(exc).splitlines()[0]) from None
+
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            try:
+                if self.is_sqlite:
+                    engine = sa.create_engine(self.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+                    sa_event.listen(engine, "connect", _sqlite_connect)
+                    sa_event.listen(engine, "begin", _sqlite_begin)
+                elif self.is_postgresql:
+                    engine = sa.create_engine(self.url, pool_pre_ping=True,
+                                              isolation_level="READ COMMITTED")
+                else:
+                    engine = sa.create_engine(self.url, pool_pre_ping=True)
+            except (sa.exc.ArgumentError, ImportError) as exc:
+                raise StoreError("error.store", url=self.url, reason=str(exc)) from None
+            self._engine = engine
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.url.startswith("postgresql")
+
+    @contextmanager
+    def transaction(self):
+        """One write transaction: ``BEGIN IMMEDIATE`` on SQLite, the advisory write lock
+        (:data:`PG_WRITE_LOCK`) on PostgreSQL.
+
+        A database error becomes a :class:`StoreError` whose ``retryable`` tells whether
+        trying again may help (a locked file, a lock time-out, a deadlock).
+        """
+        try:
+            with self.engine.begin() as conn:
+                if self.is_postgresql:  # one round trip: the time-out, then the lock
+                    conn.execute(sa.text("SELECT set_config('lock_timeout', :ms, true), "
+                                         "pg_advisory_xact_lock(:key)"),
+                                 {"ms": str(int(BUSY_TIMEOUT_MS)), "key": PG_WRITE_LOCK})
+                yield conn
+        except sa.exc.OperationalError as exc:
+            error = StoreError("error.store", url=self._shown_url(),
+                               reason=str(exc.orig if exc.orig else exc).splitlines()[0])
+            error.retryable = _retryable(exc)
+            raise error from exc
+
+    @contextmanager
+    def _reading(self):
+        """A connection for reading; one REPEATABLE READ snapshot on PostgreSQL."""
+        try:
+            with self.engine.connect() as conn:
+                if self.is_postgresql:
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise StoreError("error.store", url=self._shown_url(),
+                             reason=str(exc.orig or exc).splitlines()[0]) from None
+
+    def _shown_url(self) -> str:
+        """The URL without its password (for messages and exports)."""
+        try:
+            return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+        except sa.exc.ArgumentError:
+            return self.url
+
+    def _retrying(self, write, retries: int):
+        delay = 0.05
+        for attempt in range(retries + 1):
+            try:
+                with self.transaction() as conn:
+                    return write(conn)
+            except StoreError as exc:
+                if not getattr(exc, "retryable", False) or attempt == retries:
+                    raise
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _retryable(exc: sa.exc.DBAPIError) -> bool:
+    """Whether trying the transaction again may succeed (see :data:`RETRY_SQLSTATES`)."""
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)  # psycopg 3 or 2
+    if state is not None:
+        return state in RETRY_SQLSTATES
+    text = str(orig or exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _sqlite_connect(dbapi_conn, _record):
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE itself (the documented recipe).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    for _ in range(50):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except Exception as exc:  # another process is switching the mode right now
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.1)
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _sqlite_begin(conn):
+    conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,289 @@
+"""A person's rights over what the store holds about them: access
+(:meth:`_Rights.export_person`) and erasure (:meth:`_Rights.forget`), and finding the
+person a name, an e-mail or an id refers to (:meth:`_Rights.find_actor`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import sqlite3
+
+import sqlalchemy as sa
+
+from ..errors import StoreError
+from ..i18n import t
+from ..tables.schema import TABLES, fold
+from .sqlschema import CONSENT_TABLE, PERSON_COLUMNS, SQL_TABLES, _Schema, has_consent_table
+
+__all__ = ["FREE_TEXT_COLUMNS", "lookup_actor", "unknown_actor"]
+
+#: Free-text columns from which :meth:`_Rights.forget` removes a person's name and e-mail
+#: (names of other people, ``actors.name``, are left alone).  Columns of tables that are
+#: not in :data:`SQL_TABLES` are all treated as free text.
+FREE_TEXT_COLUMNS = {"organisations": ("name",), "actors": ("role", "keywords"),
+                     "events": ("network", "title"), "goals": ("title", "indicator", "network"),
+                     "notes": ("text",), "imports": ("source",), "meta": ("value",)}
+
+
+def lookup_actor(conn, ref, store: str) -> dict:
+    """The row of the person ``ref`` names (see :meth:`_Rights.find_actor`); ``store``
+    is the URL shown in messages."""
+    actors = SQL_TABLES["actors"]
+    ref = str(ref).strip()
+    row = conn.execute(sa.select(actors).where(actors.c.actor_id == ref)).first()
+    if row is not None:
+        return dict(row._mapping)
+    everyone = [dict(r._mapping) for r in conn.execute(sa.select(actors))]
+    wanted = fold(ref)
+    hits = [r for r in everyone
+            if (r["name"] and fold(r["name"]) == wanted)
+            or (r["email"] and r["email"].strip().casefold() == ref.casefold())]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise StoreError("privacy.error.ambiguous_actor", actor=ref, store=store,
+                         ids=", ".join(sorted(h["actor_id"] for h in hits)))
+    raise unknown_actor(ref, everyone, store)
+
+
+def unknown_actor(ref, everyone: list[dict], store: str) -> StoreError:
+    """The error for a person nobody in ``everyone`` is, suggesting close names."""
+    labels = {}
+    for r in everyone:
+        label = f"{r['name']} ({r['actor_id']})"
+        labels.setdefault(fold(r["name"] or ""), label)
+        labels.setdefault(fold(r["actor_id"]), label)
+    close = difflib.get_close_matches(fold(ref), list(labels), n=5, cutoff=0.6)
+    suggestions = list(dict.fromkeys(labels[c] for c in close))[:3]
+    if suggestions:
+        return StoreError("privacy.error.unknown_actor_suggest", actor=str(ref).strip(),
+                          store=store, suggestions=", ".join(suggestions))
+    return StoreError("privacy.error.unknown_actor", actor=str(ref).strip(), store=store)
+
+
+class _Rights(_Schema):
+    """Access to and erasure of a person's data (part of :class:`verkostolab.store.Store`)."""
+
+    def find_actor(self, actor: str) -> dict:
+        """The stored row of the person ``actor`` names: an id, or a name (case and accents
+        ignored) or e-mail that only one person has.
+
+        Raises :class:`StoreError` for an unknown person (suggesting close names) or a
+        name that several people share (listing their ids).
+        """
+        if not self.exists():
+            raise unknown_actor(actor, [], self._shown_url())
+        with self._reading() as conn:
+            return lookup_actor(conn, actor, self._shown_url())
+
+    def export_person(self, actor: str) -> dict:
+        """Everything the store holds about one person, as JSON-able data (the right of
+        access): their row and organisation, the events they took part in, their ties both
+        ways with the other person's name, their assessment answers, their consent answer
+        (``consent``: ``{"consent", "at"}`` or ``None``), the notes that name them, and rows
+        of any other table that refer to them.  People who answered *no* are included.
+
+        ``actor`` is an id, or a name or e-mail that only one person has.
+        """
+        if not self.exists():
+            raise unknown_actor(actor, [], self._shown_url())
+        a, o, e = SQL_TABLES["actors"], SQL_TABLES["organisations"], SQL_TABLES["events"]
+        part, ties, answers = SQL_TABLES["participation"], SQL_TABLES["ties"], SQL_TABLES["assessments"]
+        with self._reading() as conn:
+            person = lookup_actor(conn, actor, self._shown_url())
+            pid = person["actor_id"]
+            org = None
+            if person.get("organisation_id"):
+                org = conn.execute(sa.select(o).where(o.c.organisation_id == person["organisation_id"])).first()
+            events = conn.execute(
+                sa.select(part.c.event_id, e.c.title, e.c.date, e.c.kind, e.c.network, e.c.level)
+                .select_from(part.outerjoin(e, part.c.event_id == e.c.event_id))
+                .where(part.c.actor_id == pid).order_by(e.c.date, part.c.event_id))
+            tie_cols = [ties.c[c] for c in TABLES["ties"].column_names + ["submitted_at"]
+                        if c not in ("source", "target")]
+            other = a.alias("other")
+            out = conn.execute(
+                sa.select(ties.c.target, other.c.name.label("target_name"), *tie_cols)
+                .select_from(ties.outerjoin(other, ties.c.target == other.c.actor_id))
+                .where(ties.c.source == pid).order_by(ties.c.row_id))
+            into = conn.execute(
+                sa.select(ties.c.source, other.c.name.label("source_name"), *tie_cols)
+                .select_from(ties.outerjoin(other, ties.c.source == other.c.actor_id))
+                .where(ties.c.target == pid).order_by(ties.c.row_id))
+            answered = conn.execute(
+                sa.select(answers.c.round, answers.c.item, answers.c.value, answers.c.date)
+                .where(answers.c.respondent == pid).order_by(answers.c.round, answers.c.item))
+            result = {
+                "exported_at": dt.datetime.now().replace(microsecond=0),
+                "store": self._shown_url(),
+                "actor": person,
+                "organisation": None if org is None else dict(org._mapping),
+                "participation": [dict(r._mapping) for r in events],
+                "ties_out": [dict(r._mapping) for r in out],
+                "ties_in": [dict(r._mapping) for r in into],
+                "assessments": [dict(r._mapping) for r in answered],
+                "consent": None,
+            }
+            if has_consent_table(conn):
+                consent = SQL_TABLES[CONSENT_TABLE]
+                row = conn.execute(sa.select(consent.c.consent, consent.c.at)
+                                   .where(consent.c.actor_id == pid)).first()
+                result["consent"] = None if row is None else {"consent": bool(row.consent), "at": row.at}
+            pattern = _person_pattern(person)
+            notes = SQL_TABLES["notes"]
+            result["notes"] = [dict(r._mapping) for r in conn.execute(sa.select(notes).order_by(notes.c.note_id))
+                               if pattern is not None and pattern.search(r.text or "")]
+            result["other"] = {table.name: [dict(r._mapping) for r in conn.execute(
+                                   sa.select(table).where(_refers_to(table, person)))]
+                               for table in _other_tables(conn)}
+            result["other"] = {k: v for k, v in result["other"].items() if v}
+        return _plain(result)
+
+    def forget(self, actor: str, *, lang: str | None = None, compact: bool = True,
+               retries: int = 8) -> dict:
+        """Erase a person from the store in one transaction (the right to erasure).
+
+        * Deleted: their row in ``actors``, their participation, every tie where they are
+          the source or the target, their assessment answers (:data:`PERSON_COLUMNS`), their
+          consent answer (:data:`CONSENT_TABLE`), and rows of any other table of the database with a text cell equal to their id or
+          e-mail (tables other tools added, such as consent records).
+        * Redacted: their name and e-mail inside free text (:data:`FREE_TEXT_COLUMNS`:
+          notes, event and goal titles, other people's roles, organisation names, import
+          sources) are replaced with ``[poistettu]``/``[removed]``.
+        * Reported, not changed: notes that still name them by first or last name alone
+          (``to_check``): free text needs a person's eye.
+        * Afterwards the database is compacted (SQLite ``VACUUM`` and a WAL checkpoint;
+          PostgreSQL ``VACUUM FULL`` of the changed tables), so that the erased rows do not
+          linger in its files; ``compacted`` tells whether that succeeded.  Copies and
+          backups of the store are not touched.
+
+        ``actor`` is an id, or a name or e-mail that only one person has.  Returns
+        ``{"actor_id", "name", "removed": {table: rows}, "redacted": {table: cells},
+        "to_check": {"notes": [note ids]}, "compacted"}``.
+        """
+        if not self.exists():
+            raise unknown_actor(actor, [], self._shown_url())
+        marker = t("privacy.redacted", lang)
+
+        def write(conn):
+            person = lookup_actor(conn, actor, self._shown_url())
+            pid = person["actor_id"]
+            removed: dict[str, int] = {}
+            for name, column in PERSON_COLUMNS:
+                table = SQL_TABLES[name]
+                count = conn.execute(table.delete().where(table.c[column] == pid)).rowcount
+                removed[name] = removed.get(name, 0) + count
+            if has_consent_table(conn):
+                consent = SQL_TABLES[CONSENT_TABLE]
+                count = conn.execute(consent.delete().where(consent.c.actor_id == pid)).rowcount
+                if count:
+                    removed[CONSENT_TABLE] = count
+            extra = _other_tables(conn)
+            for table in extra:
+                count = conn.execute(table.delete().where(_refers_to(table, person))).rowcount
+                if count:
+                    removed[table.name] = count
+            redacted: dict[str, int] = {}
+            pattern = _person_pattern(person)
+            columns = [(SQL_TABLES[name], cols) for name, cols in FREE_TEXT_COLUMNS.items()]
+            columns += [(table, [c.name for c in _text_columns(table) if not c.primary_key])
+                        for table in extra]
+            for table, cols in columns:
+                for col in cols:
+                    column = table.c[col]
+                    values = conn.execute(sa.select(column).distinct().where(column.is_not(None))).scalars()
+                    for value in list(values):
+                        new = pattern.sub(marker, value) if pattern is not None else value
+                        if new != value:
+                            count = conn.execute(table.update().where(column == value)
+                                                 .values({col: new})).rowcount
+                            redacted[table.name] = redacted.get(table.name, 0) + count
+            notes = SQL_TABLES["notes"]
+            parts = _name_parts(person["name"])
+            to_check = [nid for nid, text in conn.execute(sa.select(notes.c.note_id, notes.c.text)
+                                                          .order_by(notes.c.note_id))
+                        if any(p.search(fold(text or "")) for p in parts)]
+            return {"actor_id": pid, "name": person["name"], "removed": removed,
+                    "redacted": redacted, "to_check": {"notes": to_check}}
+
+        result = self._retrying(write, retries)
+        changed = [name for name, n in {**result["removed"], **result["redacted"]}.items() if n]
+        result["compacted"] = self._compact(changed) if compact else False
+        return result
+
+    def _compact(self, tables) -> bool:
+        """Rewrite the database so that deleted rows leave no copy in its files."""
+        try:
+            if self.is_sqlite:
+                raw = self.engine.raw_connection()
+                try:
+                    cur = raw.driver_connection.cursor()
+                    cur.execute("VACUUM")
+                    busy = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                    cur.close()
+                    return busy == 0
+                finally:
+                    raw.close()
+            if self.is_postgresql and tables:
+                prep = self.engine.dialect.identifier_preparer
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql("VACUUM FULL " + ", ".join(prep.quote(t) for t in tables))
+                return True
+        except (sa.exc.DBAPIError, sqlite3.Error):
+            return False
+        return not tables
+
+
+def _person_pattern(person: dict) -> re.Pattern | None:
+    """Where a person's full name or e-mail starts inside free text (case ignored; the
+    end is left open so that inflected Finnish forms, *Äijä Öhmanin*, are found too)."""
+    needles = sorted({str(person.get(k) or "").strip() for k in ("name", "email")} - {""},
+                     key=len, reverse=True)
+    if not needles:
+        return None
+    alternatives = [re.escape(n) + (r"(?!\w)" if len(n) < 4 else "") for n in needles]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+def _name_parts(name) -> list[re.Pattern]:
+    """Patterns for the first and last names alone, matched in :func:`fold` ed text."""
+    parts = {fold(p) for p in re.split(r"[\s\-]+", str(name or "")) if len(p.strip(".,")) >= 3}
+    return [re.compile(r"(?<![^\W_])" + re.escape(p)) for p in sorted(parts) if p]
+
+
+def _other_tables(conn) -> list[sa.Table]:
+    """Tables of the database that are not verkostolab's own (added by other tools)."""
+    md = sa.MetaData()
+    return [sa.Table(name, md, autoload_with=conn)
+            for name in sorted(sa.inspect(conn).get_table_names()) if name not in SQL_TABLES]
+
+
+def _text_columns(table: sa.Table) -> list[sa.Column]:
+    return [c for c in table.columns if isinstance(c.type, sa.String)]
+
+
+def _refers_to(table: sa.Table, person: dict):
+    """Rows of ``table`` with a text cell equal to the person's id or e-mail."""
+    values = [v for v in (person["actor_id"], person.get("email")) if v]
+    cols = _text_columns(table)
+    if not cols:
+        return sa.false()
+    return sa.or_(*(c.in_(values) for c in cols))
+
+
+def _plain(value):
+    """JSON-able: dates as ISO text, dicts and lists all the way down."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
