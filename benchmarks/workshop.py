@@ -31,6 +31,8 @@ import nbformat  # noqa: E402
 from browser import CHROMIUM, LAUNCH_ARGS  # noqa: E402
 from voila_server import workshop_server  # noqa: E402
 
+from verkostolab.workshop import NOTEBOOKS_DIR  # noqa: E402
+
 APPS = ["mapping.ipynb", "wall.ipynb", "warmup.ipynb", "evaluation.ipynb", "impact.ipynb"]
 #: Apps that show a "loading the network…" note first: also timed until their picture is drawn.
 PICTURE = {"wall.ipynb": ".vl-wall-figure canvas", "impact.ipynb": ".vl-impact canvas"}
@@ -142,7 +144,7 @@ def main(argv=None) -> int:
     repeats = args.repeats or repeats
     with tempfile.TemporaryDirectory() as tmp:
         notebooks = Path(tmp) / "apps"
-        shutil.copytree(ROOT / "notebooks" / "apps", notebooks)
+        shutil.copytree(NOTEBOOKS_DIR, notebooks)  # the packaged apps
         minimal_notebook(notebooks / "minimal.ipynb")
         with workshop_server(Path(tmp) / "server", notebooks=notebooks, pool_size=2) as server:
             rows = asyncio.run(run(server, n_pages, repeats))

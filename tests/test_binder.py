@@ -1,5 +1,9 @@
 """Binder: pinned requirements agree with the package, and binder/start makes Jupyter's
-server show the Voilà apps on the sample network with the workshop template."""
+server show the Voilà apps on the sample network with the workshop template.
+
+On Binder the repository is the home folder and Jupyter's server runs there; the test
+keeps them apart (a temporary home, the server rooted at it) so that the apps can only
+come from what binder/start copied out of the installed package."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from packaging.utils import canonicalize_name
 
 from browser import offline_page
 from verkostolab.i18n import t
+from verkostolab.workshop import NOTEBOOKS_DIR
 from voila_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +57,7 @@ def test_pins_satisfy_the_package_dependencies():
 def test_post_build_only_installs_the_package():
     commands = [ln.strip() for ln in (BINDER / "postBuild").read_text().splitlines()
                 if ln.strip() and not ln.lstrip().startswith("#") and not ln.startswith("set ")]
-    assert commands == ["python -m pip install --no-deps -e ."]
+    assert commands == ["python -m pip install --no-deps ."]  # not editable: package data
     for name in ("postBuild", "start"):
         assert os.access(BINDER / name, os.X_OK), f"binder/{name} is not executable"
 
@@ -60,6 +65,7 @@ def test_post_build_only_installs_the_package():
 def _binder_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("VERKOSTOLAB_STORE", None)
+    env.pop("JUPYTERHUB_SERVICE_PREFIX", None)
     env.update(HOME=str(home), PATH=f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
                VERKOSTOLAB_LANG="fi")
     out = subprocess.run(["bash", str(BINDER / "start"), "env", "-0"], env=env, cwd=ROOT,
@@ -79,6 +85,11 @@ def test_binder_start_serves_the_apps_on_the_sample(tmp_path):
     code = (home / "verkostolab-data" / "facilitator-code.txt").read_text().strip()
     assert env["VERKOSTOLAB_FACILITATOR_CODE"] == code and code.isdigit()
     assert _binder_env(home)["VERKOSTOLAB_FACILITATOR_CODE"] == code  # kept at restart
+    apps = home / "apps"
+    assert {p.name for p in apps.glob("*.ipynb")} >= {"mapping.ipynb", "wall.ipynb", "warmup.ipynb",
+                                                      "evaluation.ipynb", "impact.ipynb"}
+    assert (apps / "wall.ipynb").read_bytes() == (NOTEBOOKS_DIR / "wall.ipynb").read_bytes()
+    assert env["VERKOSTOLAB_WORKSHOP_URL"] == "/voila/render/apps/mapping.ipynb"
 
     port = free_port()
     env.update(JUPYTER_CONFIG_DIR=str(home / ".jupyter"), JUPYTER_DATA_DIR=str(home / ".local"),
@@ -88,8 +99,8 @@ def test_binder_start_serves_the_apps_on_the_sample(tmp_path):
         [sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}",
          "--ServerApp.port_retries=0", "--ServerApp.token=", "--ServerApp.password=",
          "--ServerApp.ip=127.0.0.1", "--ServerApp.allow_root=True",  # CI runs as root
-         f"--ServerApp.root_dir={ROOT}"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+         f"--ServerApp.root_dir={home}"],
+        env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 120
@@ -101,7 +112,7 @@ def test_binder_start_serves_the_apps_on_the_sample(tmp_path):
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.5)
         with offline_page(allow_hosts=(base,)) as (page, blocked):
-            page.goto(base + "voila/render/notebooks/apps/wall.ipynb", timeout=180_000)
+            page.goto(base + "voila/render/apps/wall.ipynb", timeout=180_000)
             page.locator(".vl-app").first.wait_for(state="visible", timeout=180_000)
             assert t("apps.wall.title", "fi") in page.locator(".vl-app").first.inner_text()
             page.wait_for_function(  # the sample network's sixty people, from the store

@@ -1,6 +1,11 @@
 """Every curated notebook runs top to bottom with papermill, with its defaults and with
 another set of parameters; reports are self-contained, pseudonymised when asked, and
-their plots draw offline.  (``pytest --nbval-lax notebooks/`` runs them too.)"""
+their plots draw offline.  (``pytest --nbval-lax notebooks/`` runs them too, and the
+testpaths' ``verkostolab`` collects the packaged app and report notebooks once.)
+
+The curated notebooks live in the repository's ``notebooks/`` (researchers open them
+there); the app notebooks and the default report are package data
+(``verkostolab/apps/notebooks/``, ``verkostolab/reports/``)."""
 
 from __future__ import annotations
 
@@ -13,23 +18,32 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from verkostolab.report import notebooks_dir, run_report
+from verkostolab.report import default_report, reports_dir, run_report
 from verkostolab.datasets import load_sample
+from verkostolab.workshop import NOTEBOOKS_DIR
 
-CURATED = sorted(p.name for p in notebooks_dir().glob("*.ipynb"))
-APPS = sorted(p.name for p in (notebooks_dir() / "apps").glob("*.ipynb"))
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+#: The curated notebooks (repository) and the packaged reports, by file name (the test
+#: ids); the app notebooks (package data) likewise.
+CURATED = {p.name: p for p in sorted(NOTEBOOKS.glob("*.ipynb"))}
+CURATED |= {p.name: p for p in sorted(reports_dir().glob("*.ipynb"))}
+APPS = {p.name: p for p in sorted(NOTEBOOKS_DIR.glob("*.ipynb"))}
 OTHER = {"lang": "en", "pseudonymise": True, "period": "2025-01:2025-05", "seed": 3}
 
 
 def test_there_are_the_promised_notebooks():
     assert {"00-start-here.ipynb", "01-mapping.ipynb", "02-evaluation.ipynb", "03-impact-review.ipynb",
-            "10-research-measures.ipynb", "11-research-event-logs.ipynb", "report.ipynb"} <= set(CURATED)
+            "10-research-measures.ipynb", "11-research-event-logs.ipynb"} <= {p.name for p in NOTEBOOKS.glob("*.ipynb")}
+    assert default_report().parent == reports_dir() and "report.ipynb" in CURATED
     assert {"mapping.ipynb", "wall.ipynb", "warmup.ipynb", "evaluation.ipynb", "impact.ipynb"} <= set(APPS)
+    # nothing is left behind in the repository's old places
+    assert not (NOTEBOOKS / "apps").exists() and not (NOTEBOOKS / "report.ipynb").exists()
 
 
-@pytest.mark.parametrize("name", CURATED + [f"apps/{a}" for a in APPS])
+@pytest.mark.parametrize("name", list(CURATED) + [f"apps/{a}" for a in APPS])
 def test_notebooks_are_thin_clean_and_parameterised(name):
-    nb = nbformat.read(notebooks_dir() / name, as_version=4)
+    path = APPS[name.removeprefix("apps/")] if name.startswith("apps/") else CURATED[name]
+    nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
     for cell in code:
@@ -41,12 +55,12 @@ def test_notebooks_are_thin_clean_and_parameterised(name):
         assert re.match(r"^\w+: \w+ = .+  # .+", line), f"parameter line without type or help: {line!r}"
 
 
-@pytest.mark.parametrize("name", CURATED)
+@pytest.mark.parametrize("name", list(CURATED))
 @pytest.mark.parametrize("params", [{}, OTHER], ids=["defaults", "en-pseudonymised-period"])
 def test_notebook_runs_with_papermill(name, params, tmp_path):
     out = tmp_path / "out.html"
     executed = tmp_path / "executed.ipynb"
-    run_report(notebooks_dir() / name, out=out, parameters=params, progress=False, keep_executed=executed)
+    run_report(CURATED[name], out=out, parameters=params, progress=False, keep_executed=executed)
     nb = nbformat.read(executed, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 import tempfile
+from importlib.resources import files
 from pathlib import Path
 
 from .errors import VerkostolabError
 
-__all__ = ["ReportError", "run_report", "default_report", "notebooks_dir", "templates_dir",
-           "to_html"]
+__all__ = ["ReportError", "run_report", "default_report", "reports_dir", "templates_dir", "to_html"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: Cells with these tags are documentation for researchers, not part of a report.
@@ -31,20 +31,33 @@ class ReportError(VerkostolabError):
     key = "error.report_cell"
 
 
-def _repo_root() -> Path:
-    return Path(__file__).resolve().parents[1]
+def _packaged(*parts: str) -> Path:
+    """A file or folder shipped inside the package (package data, found with
+    :mod:`importlib.resources`, so it is there in an installed wheel too)."""
+    return Path(str(files(__package__).joinpath(*parts)))
 
 
-def notebooks_dir() -> Path:
-    return _repo_root() / "notebooks"
+def reports_dir() -> Path:
+    """The packaged report notebooks (``verkostolab/reports/``).
+
+    >>> (reports_dir() / "report.ipynb").is_file()
+    True
+    """
+    return _packaged("reports")
 
 
 def templates_dir() -> Path:
-    return _repo_root() / "templates"
+    """The folder that holds the nbconvert template ``verkostolab-report``.
+
+    >>> (templates_dir() / "verkostolab-report" / "index.html.j2").is_file()
+    True
+    """
+    return _packaged("reports", "templates")
 
 
 def default_report() -> Path:
-    return notebooks_dir() / "report.ipynb"
+    """The report ``verkostolab report`` runs when no notebook is named."""
+    return reports_dir() / "report.ipynb"
 
 
 def to_html(notebook, out, *, title: str | None = None) -> Path:
@@ -92,6 +105,9 @@ def run_report(notebook=None, *, out, parameters: dict | None = None, progress: 
     import papermill as pm
 
     notebook = Path(notebook) if notebook else default_report()
+    # A notebook of one's own runs in its folder (its relative paths work); the packaged
+    # report runs where it was asked for, never inside the installed package.
+    cwd = Path.cwd() if notebook == default_report() else notebook.parent
     if not notebook.exists():
         raise VerkostolabError("error.not_found", path=str(notebook))
     parameters = {k: v for k, v in (parameters or {}).items() if v is not None}
@@ -99,7 +115,7 @@ def run_report(notebook=None, *, out, parameters: dict | None = None, progress: 
         executed = Path(keep_executed) if keep_executed else Path(tmp) / "executed.ipynb"
         try:
             pm.execute_notebook(str(notebook), str(executed), parameters=parameters,
-                                progress_bar=progress, cwd=str(notebook.parent),
+                                progress_bar=progress, cwd=str(cwd),
                                 execution_timeout=timeout, kernel_name="python3",
                                 report_mode=False)
         except pm.PapermillExecutionError as exc:

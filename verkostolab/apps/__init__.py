@@ -1,4 +1,5 @@
-"""ipywidgets composers for the Voilà workshop apps (``notebooks/apps/``).
+"""ipywidgets composers for the Voilà workshop apps (the notebooks in ``notebooks/``
+beside this module, shipped as package data).
 
 Each app is a small class: a *model* part with plain methods that do the work (tested
 without a browser) and a ``widget`` built from ipywidgets whose callbacks only call

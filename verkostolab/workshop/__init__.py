@@ -1,4 +1,4 @@
-"""The workshop server: the Voilà apps of ``notebooks/apps/`` on one shared store.
+"""The workshop server: the Voilà apps of ``verkostolab/apps/notebooks/`` on one shared store.
 
 ``verkostolab workshop`` is a pipeline of small steps, each a function here:
 
@@ -51,6 +51,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 from ..errors import VerkostolabError
@@ -63,12 +64,13 @@ __all__ = [
     "serve", "banner",
 ]
 
-REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_NAME = "verkostolab"
-#: The Voilà template in the repository (copied into the runtime folder at start-up).
-TEMPLATE_DIR = REPO / "templates" / TEMPLATE_NAME
-#: The Voilà apps served by default.
-NOTEBOOKS_DIR = REPO / "notebooks" / "apps"
+#: The Voilà template, package data of this package (copied into the runtime folder at
+#: start-up).
+TEMPLATE_DIR = Path(str(files(__name__).joinpath("templates", TEMPLATE_NAME)))
+#: The Voilà apps served by default: package data of :mod:`verkostolab.apps`
+#: (``verkostolab/apps/notebooks/``), so an installed wheel serves them too.
+NOTEBOOKS_DIR = Path(str(files("verkostolab").joinpath("apps", "notebooks")))
 #: The app participants open (the address printed and put into the QR code).
 PARTICIPANT_APP = "mapping.ipynb"
 #: Where the workshop keeps its store and runtime files (relative to the current folder).
@@ -266,7 +268,7 @@ def prepare_runtime(runtime, *, template_dir: Path = TEMPLATE_DIR) -> Path:
     """Fill ``runtime`` with the Voilà template and BokehJS; return the template folder.
 
     ``<runtime>/share/jupyter/voila/templates/verkostolab/`` is a fresh copy of the
-    repository's template plus ``static/bokeh/*.min.js`` from the installed bokeh.
+    packaged template plus ``static/bokeh/*.min.js`` from the installed bokeh.
     """
     import bokeh
 

@@ -1,21 +1,27 @@
 """Binder: the workshop apps in a Binder (repo2docker) container.
 
-``binder/postBuild`` only installs the package; ``binder/start`` runs at every start of
-the container and calls ``python -m verkostolab.workshop.binder``, which prepares what
-``verkostolab workshop`` prepares for its own Voilà (the ``verkostolab`` template with
-BokehJS, a store with the bundled sample network, a facilitator code) and prints the
-environment as ``export`` lines for the shell.  Binder's Jupyter server then serves the
-apps through Voilà's server extension, e.g. ``/voila/render/notebooks/apps/wall.ipynb``.
+``binder/postBuild`` only installs the package (an ordinary install: the apps and the
+template are package data); ``binder/start`` runs at every start of the container and
+calls ``python -m verkostolab.workshop.binder``, which prepares what ``verkostolab
+workshop`` prepares for its own Voilà (the ``verkostolab`` template with BokehJS, a store
+with the bundled sample network, a facilitator code), copies the app notebooks from the
+installed package into ``~/apps/`` and prints the environment as ``export`` lines for
+the shell.  Binder's Jupyter server runs in the home folder (where Binder puts the
+repository), so it serves the apps through Voilà's server extension, e.g.
+``/voila/render/apps/wall.ipynb``.
 
-Everything is written under the home folder: ``~/.verkostolab-binder/`` (template and
-Voilà settings) and ``~/verkostolab-data/`` (the store and ``facilitator-code.txt``,
-which the facilitator opens from JupyterLab's file browser).
+Everything is written under the home folder: ``~/apps/`` (the app notebooks; only
+their files are replaced), ``~/.verkostolab-binder/`` (template and Voilà settings) and
+``~/verkostolab-data/`` (the store and ``facilitator-code.txt``, which the facilitator
+opens from JupyterLab's file browser).
 
 >>> env = binder_environment(Path("/home/jovyan"), code="123456")
 >>> env["VERKOSTOLAB_STORE"]
 'sqlite:////home/jovyan/verkostolab-data/workshop.sqlite'
 >>> env["VERKOSTOLAB_FACILITATOR_CODE"]
 '123456'
+>>> env["VERKOSTOLAB_WORKSHOP_URL"].endswith("/voila/render/apps/mapping.ipynb")
+True
 """
 
 from __future__ import annotations
@@ -23,15 +29,18 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import sys
 from pathlib import Path
 
 from ..i18n import DEFAULT_LANG, LANGUAGES
-from . import TEMPLATE_NAME, new_code, prepare_runtime, prepare_store
+from . import NOTEBOOKS_DIR, PARTICIPANT_APP, TEMPLATE_NAME, new_code, prepare_runtime, prepare_store
 
-__all__ = ["binder_environment", "voila_settings", "setup", "main"]
+__all__ = ["binder_environment", "voila_settings", "copy_apps", "setup", "main"]
 
 RUNTIME = ".verkostolab-binder"
+#: The folder of the home (Jupyter's root on Binder) that gets the app notebooks.
+APPS = "apps"
 DATA = "verkostolab-data"
 CODE_FILE = "facilitator-code.txt"
 
@@ -70,13 +79,23 @@ def binder_environment(home: Path, *, code: str, lang: str = DEFAULT_LANG) -> di
         "VERKOSTOLAB_STORE": f"sqlite:///{(home / DATA / 'workshop.sqlite').as_posix()}",
         "VERKOSTOLAB_LANG": lang,
         "VERKOSTOLAB_FACILITATOR_CODE": code,
-        "VERKOSTOLAB_WORKSHOP_URL": f"{prefix.rstrip('/')}/voila/render/notebooks/apps/mapping.ipynb",
+        "VERKOSTOLAB_WORKSHOP_URL": f"{prefix.rstrip('/')}/voila/render/{APPS}/{PARTICIPANT_APP}",
         "BOKEH_RESOURCES": "inline",
     }
 
 
+def copy_apps(home: Path, *, source: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Copy the packaged app notebooks into ``home/apps/`` (where Jupyter's server,
+    rooted at the home folder, serves them); return the copies.  Only the apps' own
+    files are replaced: anything else in the folder stays."""
+    target = Path(home) / APPS
+    target.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copyfile(notebook, target / notebook.name))
+            for notebook in sorted(Path(source).glob("*.ipynb"))]
+
+
 def setup(home: Path | None = None, *, lang: str | None = None) -> dict[str, str]:
-    """Prepare template, Voilà settings, store and facilitator code under ``home``;
+    """Prepare template, apps, Voilà settings, store and facilitator code under ``home``;
     return the environment.  Safe to run at every start: an existing store and code
     are kept."""
     home = Path(home or Path.home())
@@ -84,6 +103,7 @@ def setup(home: Path | None = None, *, lang: str | None = None) -> dict[str, str
     lang = lang if lang in LANGUAGES else DEFAULT_LANG
     runtime = home / RUNTIME
     prepare_runtime(runtime)
+    copy_apps(home)
     settings = json.dumps(voila_settings(lang), indent=1)
     for name in ("jupyter_server_config.json", "voila.json"):
         (runtime / "config" / name).write_text(settings + "\n", encoding="utf-8")
