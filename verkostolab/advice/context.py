@@ -10,10 +10,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ..graphs import tie_table
+from ..measures.analysis import Analysis, analyse
 from ..measures.assessment import MIN_GROUP, Assessment, RoundChange, compare_rounds, score
-from ..graphs import build_graph, tie_table
 from ..tables.data import NetworkData
-from ..measures import network_measures, network_stage, node_measures
 
 __all__ = ["Context", "keyword_sets", "forum_stem"]
 
@@ -54,8 +54,11 @@ def forum_stem(title) -> str | None:
 class Context:
     """Everything the rules look at, computed once from ``data``.
 
-    Build it with :meth:`from_data`.  ``assessment`` is the latest (or chosen) round, or
-    ``None`` without answers; ``change`` compares the last two rounds, or ``None``.
+    Build it with :meth:`from_data`.  ``graph``, ``nodes``, ``summary`` and ``stage``
+    are those of ``analysis`` (:func:`~verkostolab.measures.analyse`), shared with the
+    picture and the tables drawn from the same analysis.  ``assessment`` is the latest
+    (or chosen) round, or ``None`` without answers; ``change`` compares the last two
+    rounds, or ``None``.
     """
 
     data: NetworkData
@@ -69,16 +72,34 @@ class Context:
     min_group: int = MIN_GROUP
     seed: int = 0
     notes: list = field(default_factory=list)
+    analysis: Analysis | None = None
 
     @classmethod
-    def from_data(cls, data: NetworkData, *, round: str | None = None,
-                  min_group: int = MIN_GROUP, seed: int = 0,
-                  resamples: int = 2000) -> "Context":
-        graph = build_graph(data)
-        nodes = node_measures(graph, seed=seed)
-        summary = network_measures(graph, seed=seed, ties=data.ties,
-                                   membership=nodes["community"].to_numpy())
-        stage = network_stage(graph, nodes)
+    def from_data(cls, data: NetworkData | Analysis, *, round: str | None = None,
+                  min_group: int = MIN_GROUP, seed: int | None = None,
+                  resamples: int = 2000, analysis: Analysis | None = None) -> "Context":
+        """The context of ``data``, or of an :class:`~verkostolab.measures.Analysis`.
+
+        The graph and its measures come from ``analysis`` when given (a person-level
+        analysis; ``data`` is then what the rest of the advice reads, by default the
+        analysis's data within its period), else from ``analyse(data, seed=seed)``.
+        ``seed`` (default: the analysis's seed, or 0) also seeds the bootstrap.
+
+        >>> from verkostolab.datasets import load_sample
+        >>> from verkostolab.measures import analyse
+        >>> a = analyse(load_sample())
+        >>> Context.from_data(a).nodes is a.nodes
+        True
+        """
+        if isinstance(data, Analysis):
+            if analysis is not None and analysis is not data:
+                raise ValueError("give the analysis once: as data or as analysis=")
+            analysis, data = data, data.selected
+        if analysis is None:
+            analysis = analyse(data, seed=0 if seed is None else seed)
+        elif analysis.level != "person":
+            raise ValueError(f"the advice needs a person-level analysis, not {analysis.level!r}")
+        seed = analysis.seed if seed is None else seed
         assessment = change = None
         rounds = sorted(data.assessments["round"].dropna().astype(str).unique())
         if rounds:
@@ -88,8 +109,8 @@ class Context:
                 before = order[order.index(assessment.round) - 1]
                 change = compare_rounds(data, before, assessment.round, min_group=min_group,
                                         resamples=resamples, seed=seed)
-        return cls(data, graph, nodes, summary, stage, tie_table(data), assessment, change,
-                   min_group, seed)
+        return cls(data, analysis.graph, analysis.nodes, analysis.summary, analysis.stage,
+                   tie_table(data), assessment, change, min_group, seed, analysis=analysis)
 
     # -- lookups -----------------------------------------------------------------------
     @cached_property

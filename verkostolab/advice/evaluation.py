@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..measures.analysis import Analysis
 from ..tables.data import NetworkData
 from ..i18n import t
 from .context import Context
@@ -194,9 +195,10 @@ def _evidence_for(metric: str, figs: dict) -> dict:
     return {}
 
 
-def evaluate(data: NetworkData | Context, *, rules=FINDING_RULES, round: str | None = None,
-             min_group: int = 5, seed: int = 0) -> Evaluation:
-    """The network's strengths and development targets (see the module text)."""
+def evaluate(data: NetworkData | Analysis | Context, *, rules=FINDING_RULES,
+             round: str | None = None, min_group: int = 5, seed: int | None = None) -> Evaluation:
+    """The network's strengths and development targets (see the module text); ``data``
+    as in :func:`~verkostolab.advice.tips`."""
     ctx = data if isinstance(data, Context) else Context.from_data(
         data, round=round, min_group=min_group, seed=seed)
     figs = figures(ctx)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..measures.analysis import Analysis
 from ..tables.data import NetworkData
 from ..i18n import catalogue, default_lang, t
 from .context import Context, forum_stem
@@ -532,22 +533,23 @@ DETECTORS = {
 }
 
 
-def tips(data: NetworkData | Context, *, rules=RULES, round: str | None = None,
-         min_group: int = 5, seed: int = 0) -> TipList:
+def tips(data: NetworkData | Analysis | Context, *, rules=RULES, round: str | None = None,
+         min_group: int = 5, seed: int | None = None) -> TipList:
     """Every tip the rules find in ``data``, most urgent first.
 
     Parameters
     ----------
-    data : NetworkData or Context
-        The network (a :class:`Context` reuses measures already computed).
+    data : NetworkData, Analysis or Context
+        The network (an :class:`~verkostolab.measures.Analysis` or a :class:`Context`
+        reuses the graph and measures already computed).
     rules : sequence of Rule
         Default :data:`~verkostolab.advice.rules.RULES`.
     round : str, optional
         Assessment round to use; default the latest.
     min_group : int, default 5
         Figures of smaller groups are left out of the evidence.
-    seed : int
-        Seed of communities and the bootstrap.
+    seed : int, optional
+        Seed of communities and the bootstrap (default: the analysis's, or 0).
     """
     ctx = data if isinstance(data, Context) else Context.from_data(
         data, round=round, min_group=min_group, seed=seed)

@@ -223,13 +223,14 @@ class EvaluationApp:
         return n
 
     def results_html(self) -> str:
-        from ..advice import evaluate, tips
+        from ..advice import Context, evaluate, tips
 
         data = self.store.load()
         rounds = set(data.assessments["round"].dropna())
         chosen = self.round if self.round in rounds else None
-        evaluation = evaluate(data, round=chosen)
-        found = tips(data, round=chosen)
+        context = Context.from_data(data, round=chosen)  # one analysis for both
+        evaluation = evaluate(context)
+        found = tips(context)
         lang = self.texts.lang
         parts = [f"<h2>{html.escape(self.texts('apps.evaluation.results'))}</h2>",
                  f"<pre style='white-space:pre-wrap;font-size:1.05em'>{html.escape(evaluation.render(lang))}</pre>",
@@ -331,16 +332,18 @@ class ImpactApp:
 
     def comparison(self, before: str, after: str, lang: str) -> dict:
         """Read the store and compare two periods (empty: the default halves); no widgets."""
-        from ..measures import compare_periods, default_periods
+        from ..measures import analyse, compare_periods, default_periods
         from ..viz import network_picture
 
         data = self.store.load()
         if not (before and after):
             before, after = default_periods(data)
         change = compare_periods(data, before, after)
-        first = network_picture(data, period=before, lang=lang, width=560, height=480, title=before)
-        second = network_picture(data, period=after, lang=lang, width=560, height=480, title=after,
-                                 positions=first.positions, previous=data.filter(period=before))
+        # The analyses the comparison made: the pictures build no graph of their own.
+        earlier, later = analyse(data, period=before), analyse(data, period=after)
+        first = network_picture(earlier, lang=lang, width=560, height=480, title=before)
+        second = network_picture(later, lang=lang, width=560, height=480, title=after,
+                                 positions=first.positions, previous=earlier)
         return {"before": before, "after": after, "change": change, "first": first, "second": second,
                 "notes": self.store.notes()}
 

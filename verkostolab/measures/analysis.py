@@ -54,6 +54,15 @@ class Analysis:
                 f"nodes={self.graph.vcount()}, ties={self.graph.ecount()})")
 
     @cached_property
+    def selected(self) -> NetworkData:
+        """The data within the analysis's period, network and event kind (the data itself
+        when none is chosen): what the graph was built from."""
+        kind = self.graph_options.get("kind")
+        if self.period is None and self.network is None and kind is None:
+            return self.data
+        return self.data.filter(period=self.period, network=self.network, kind=kind)
+
+    @cached_property
     def graph(self):
         from ..graphs import build_graph
 

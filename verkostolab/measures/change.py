@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..graphs import build_graph
 from ..tables.data import NetworkData
-from .centrality import node_measures
+from .analysis import Analysis, analyse
 from .stage import core_members
 from .structure import network_measures
 
@@ -93,12 +92,15 @@ def _edge_frame(graph) -> pd.DataFrame:
 
 def compare_graphs(before, after, *, tolerance: float = 0.2, seed: int = 0,
                    before_label: str = "before", after_label: str = "after") -> Change:
-    """Compare two person-level graphs (see :class:`Change`).
+    """Compare two person-level graphs, or two :class:`~verkostolab.measures.Analysis`
+    (their network figures are then reused), see :class:`Change`.
 
     A tie is strengthened (weakened) when its weight grew (fell) by more than
     ``tolerance`` of its earlier weight.  A person is in the core when their coreness
     is at least half the highest coreness of that period.
     """
+    summaries = [a.summary if isinstance(a, Analysis) else None for a in (before, after)]
+    before, after = (a.graph if isinstance(a, Analysis) else a for a in (before, after))
     eb, ea = _edge_frame(before), _edge_frame(after)
     ties = eb.merge(ea, on=["source", "target"], how="outer", suffixes=("_before", "_after"))
     wb, wa = ties["weight_before"], ties["weight_after"]
@@ -131,8 +133,8 @@ def compare_graphs(before, after, *, tolerance: float = 0.2, seed: int = 0,
     people["periphery_to_core"] = ((people["status"] == "stayed") & ~people["core_before"]
                                    & people["core_after"])
 
-    mb = network_measures(before, seed=seed).to_dict()
-    ma = network_measures(after, seed=seed).to_dict()
+    mb, ma = ((s if s is not None else network_measures(g, seed=seed)).to_dict()
+              for s, g in zip(summaries, (before, after)))
     summary = pd.DataFrame({before_label: {k: mb[k] for k in COMPARED},
                             after_label: {k: ma[k] for k in COMPARED}})
     summary["change"] = pd.to_numeric(summary[after_label], errors="coerce") - pd.to_numeric(summary[before_label], errors="coerce")
@@ -141,10 +143,12 @@ def compare_graphs(before, after, *, tolerance: float = 0.2, seed: int = 0,
 
 def compare_periods(data: NetworkData, before, after, *, tolerance: float = 0.2, seed: int = 0,
                     **build_options) -> Change:
-    """Compare the person networks of two periods (``"FROM:TO"`` strings) of ``data``."""
-    g_before = build_graph(data, period=before, **build_options)
-    g_after = build_graph(data, period=after, **build_options)
-    return compare_graphs(g_before, g_after, tolerance=tolerance, seed=seed,
+    """Compare the person networks of two periods (``"FROM:TO"`` strings) of ``data``:
+    ``analyse(data, period=..., seed=seed, **build_options)`` of each, so that pictures
+    and tables of the same periods reuse them."""
+    a_before = analyse(data, period=before, seed=seed, **build_options)
+    a_after = analyse(data, period=after, seed=seed, **build_options)
+    return compare_graphs(a_before, a_after, tolerance=tolerance, seed=seed,
                           before_label=str(before), after_label=str(after))
 
 

@@ -23,10 +23,10 @@ from bokeh.models import (ColumnDataSource, FactorRange, HoverTool, Label, Label
 from bokeh.plotting import figure
 from bokeh.transform import dodge
 
-from ..graphs import build_graph
-from ..tables.data import NetworkData
 from ..i18n import t
-from ..measures import boundary_spanners, network_measures
+from ..measures import boundary_spanners
+from ..measures.analysis import Analysis, analyse
+from ..tables.data import NetworkData
 from .style import SECTOR_COLOURS
 
 __all__ = ["assessment_scores", "evaluation_findings", "ktc_chart", "evaluation_chart", "growth_chart", "distribution_chart",
@@ -149,12 +149,13 @@ def evaluation_chart(findings: pd.DataFrame, *, lang: str | None = None, width: 
     return fig
 
 
-def growth_chart(rounds: list[tuple[str, NetworkData]], *, lang: str | None = None,
+def growth_chart(rounds: list[tuple[str, NetworkData | Analysis]], *, lang: str | None = None,
                  width: int = 900, height: int = 420):
-    """Ties, density and cross-sector share across rounds (``(label, data)`` pairs)."""
+    """Ties, density and cross-sector share across rounds (``(label, data)`` pairs; the
+    data of a round may be its :class:`~verkostolab.measures.Analysis`)."""
     rows = []
     for label, data in rounds:
-        m = network_measures(build_graph(data)).to_dict()
+        m = (data if isinstance(data, Analysis) else analyse(data)).summary.to_dict()
         rows.append({"round": str(label), "ties": m["ties"], "density": m["density"],
                      "cross_sector_share": m["cross_sector_share"], "nodes": m["nodes"]})
     frame = pd.DataFrame(rows)
@@ -204,11 +205,12 @@ def _keys(lang):
 def networks_chart(data: NetworkData, *, lang: str | None = None, top: int = 3,
                    width: int = 800, height: int = 600):
     """The core and theme networks as circles sized by members, linked by shared people,
-    each link labelled with its strongest boundary spanners."""
+    each link labelled with its strongest boundary spanners (graphs from
+    :func:`~verkostolab.measures.analyse`)."""
     from .layout import layout_positions
     from .style import scale_sizes, scale_widths
 
-    graph = build_graph(data, level="network")
+    graph = analyse(data, level="network").graph
     pos = layout_positions(graph, seed=0)
     names = [str(v) for v in graph.vs["name"]]
     fig = _figure(width=width, height=height, title=t("chart.networks.title", lang),
@@ -226,7 +228,8 @@ def networks_chart(data: NetworkData, *, lang: str | None = None, top: int = 3,
         fig.multi_line("xs", "ys", line_width="width", source=src, line_color="#0072B2", line_alpha=0.5,
                        name="network_links")
     members = np.asarray(graph.vs["members"], dtype=float) if graph.vcount() else np.array([])
-    spanners = boundary_spanners(build_graph(data), by="network", data=data) if graph.vcount() else pd.DataFrame()
+    spanners = (boundary_spanners(analyse(data).graph, by="network", data=data) if graph.vcount()
+                else pd.DataFrame())
     top_names = ", ".join(spanners.head(top)["name"].astype(str)) if len(spanners) else ""
     src = ColumnDataSource({"x": pos.loc[names, "x"], "y": pos.loc[names, "y"], "name": names,
                             "members": members, "size": scale_sizes(members, smallest=30, largest=90)})

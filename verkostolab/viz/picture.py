@@ -9,6 +9,9 @@ and their ties, with fixed positions so that rounds can be compared side by side
 * Positions: from :func:`~verkostolab.viz.layout.layout_positions`; by default computed
   on the *whole* data, so that pictures of different periods put everybody in the
   same place.
+* Graph and node measures: those of an :class:`~verkostolab.measures.Analysis`
+  (``network_picture(analysis)``), or of ``analyse(data, ...)``: the picture, the
+  tables and the tips of one analysis show the same figures, computed once.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from bokeh.models import (ColumnDataSource, HoverTool, Label, LabelSet, Legend, 
                           Range1d)
 from bokeh.plotting import figure
 
-from ..graphs import build_graph, project_participation
-from ..tables.data import NetworkData
+from ..graphs import project_participation
 from ..i18n import t
-from ..measures.centrality import node_measures
+from ..measures.analysis import Analysis, analyse
+from ..tables.data import NetworkData
 from ..tables.privacy import pseudonymise_labels
 from .layout import layout_positions
 from .style import TIE_COLOURS, kind_marker, scale_sizes, scale_widths, sector_colour
@@ -83,19 +86,27 @@ def _edge_frame(graph) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def network_picture(data: NetworkData, *, level: str = "person", period=None, network=None,
-                    size_by: str = "degree", lang: str | None = None,
+def network_picture(data: NetworkData | Analysis, *, level: str | None = None, period=None,
+                    network=None, size_by: str = "degree", lang: str | None = None,
                     pseudonymise: bool = False, positions: pd.DataFrame | None = None,
-                    previous: NetworkData | None = None, min_weight: float = 0.0,
-                    labels: str = "auto", title: str | None = None, seed: int = 0,
-                    width: int = 900, height: int = 700) -> Picture:
+                    previous: NetworkData | Analysis | None = None, min_weight: float = 0.0,
+                    labels: str = "auto", title: str | None = None, seed: int | None = None,
+                    width: int = 900, height: int = 700,
+                    analysis: Analysis | None = None) -> Picture:
     """Draw the network of ``data`` (see the module text).
+
+    ``network_picture(analysis)`` (or ``network_picture(data, analysis=analysis)``)
+    draws the graph and node measures of an :class:`~verkostolab.measures.Analysis`
+    without building them again; its level, period, network and seed hold, and
+    ``level``, ``period``, ``network`` and ``seed`` may only repeat them.
+    ``network_picture(data, level=..., period=...)`` draws ``analyse(data, ...)``
+    (default: people, all time, seed 0).
 
     Parameters
     ----------
     positions : DataFrame, optional
         Positions to keep (``x``, ``y`` by id); by default the layout of the whole data.
-    previous : NetworkData, optional
+    previous : NetworkData or Analysis, optional
         Ties absent from ``previous`` are highlighted as new.
     min_weight : float
         Ties weaker than this are not drawn (a dense network becomes readable).
@@ -104,12 +115,16 @@ def network_picture(data: NetworkData, *, level: str = "person", period=None, ne
     """
     if size_by not in SIZE_MEASURES:
         raise ValueError(f"size_by must be one of {', '.join(SIZE_MEASURES)}")
-    graph = build_graph(data, level=level, period=period, network=network)
+    analysis = _analysis_of(data, analysis, level=level, period=period, network=network, seed=seed)
+    data, level, period, network, seed = (analysis.data, analysis.level, analysis.period,
+                                          analysis.network, analysis.seed)
+    graph = analysis.graph
     if positions is None:
-        base = build_graph(data, level=level) if (period is not None or network is not None) else graph
-        positions = layout_positions(base, seed=seed)
+        # The whole data (no period, network or kind) with the same weights.
+        whole = {k: v for k, v in analysis.graph_options.items() if k not in ("kind", "nodes")}
+        positions = layout_positions(analyse(data, level=level, seed=seed, **whole).graph, seed=seed)
     positions = layout_positions(graph, fixed=positions, seed=seed)
-    measures = node_measures(graph, seed=seed)
+    measures = analysis.nodes
     ids = [str(v) for v in graph.vs["name"]]
     nodes = pd.DataFrame(index=pd.Index(ids, name="id"))
     attrs = {a: graph.vs[a] for a in graph.vs.attributes()}
@@ -136,14 +151,15 @@ def network_picture(data: NetworkData, *, level: str = "person", period=None, ne
 
     ties = _edge_frame(graph)
     if level == "person" and len(ties):
-        ties["kind"] = _tie_kinds(data if period is None and network is None
-                                  else data.filter(period=period, network=network), ties)
+        ties["kind"] = _tie_kinds(analysis.selected, ties)
     else:
         ties["kind"] = "met"
     ties = ties[ties["weight"] >= min_weight].reset_index(drop=True)
     ties["new"] = False
     if previous is not None and len(ties):
-        before = build_graph(previous, level=level)
+        if isinstance(previous, Analysis) and previous.level != level:
+            raise ValueError(f"previous is an analysis at level {previous.level!r}, not {level!r}")
+        before = (previous if isinstance(previous, Analysis) else analyse(previous, level=level)).graph
         old = {tuple(sorted(p)) for p in zip(*[_edge_frame(before)[c].astype(str) for c in ("source", "target")])}
         ties["new"] = [tuple(sorted((str(a), str(b)))) not in old for a, b in zip(ties["source"], ties["target"])]
 
@@ -229,6 +245,26 @@ def network_picture(data: NetworkData, *, level: str = "person", period=None, ne
     fig.add_layout(Label(x=10, y=10, x_units="screen", y_units="screen", text=f"{count_text} · {size_text}",
                          text_font_size="10pt", text_color="#444444", name="caption"))
     return Picture(fig, positions, nodes, ties)
+
+
+def _analysis_of(data, analysis, *, level, period, network, seed) -> Analysis:
+    """The analysis to draw: ``analysis``, or ``data`` when it is one, or ``analyse(data)``;
+    options given beside an analysis must be its own."""
+    if isinstance(data, Analysis):
+        if analysis is not None and analysis is not data:
+            raise ValueError("give the analysis once: as data or as analysis=")
+        analysis = data
+    if analysis is None:
+        return analyse(data, level=level or "person", period=period, network=network,
+                       seed=0 if seed is None else seed)
+    if analysis.data is not data and not isinstance(data, Analysis):
+        raise ValueError("the analysis is of other data")
+    asked = {"level": level, "period": period, "network": network, "seed": seed}
+    clash = [k for k, v in asked.items() if v is not None and v != getattr(analysis, k)]
+    if clash:
+        raise ValueError(f"the analysis has other {', '.join(clash)}: "
+                         + ", ".join(f"{k}={getattr(analysis, k)!r}" for k in clash))
+    return analysis
 
 
 def _draw_ties(fig, ties, pos, colour, *, alpha, name, dash="solid"):
