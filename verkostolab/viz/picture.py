@@ -103,7 +103,9 @@ def network_picture(data: NetworkData, *, level: str = "person", period=None, ne
         Name labels: all nodes, none, or (auto) all up to 80 nodes, else the 30 largest.
     """
     if size_by not in SIZE_MEASURES:
-        raise ValueError(f"size_by must be one of {', '.join(SIZE_MEASURES)}")
+        from ..errors import ParameterError
+
+        raise ParameterError("error.unknown_measure", value=size_by, allowed=", ".join(SIZE_MEASURES))
     graph = build_graph(data, level=level, period=period, network=network)
     if positions is None:
         base = build_graph(data, level=level) if (period is not None or network is not None) else graph
