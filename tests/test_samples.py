@@ -227,15 +227,19 @@ def test_load_sample_reads_the_csv_copy_then_the_workbook_then_the_generator(sam
     read, seen = io.read, []
     monkeypatch.setattr(io, "read", lambda path, **kw: seen.append(Path(path)) or read(path, **kw))
     assert samples.sample_folder() == SAMPLES / "jarvilaakso-csv"
-    samples.load_sample()
+    first = samples.load_sample()
     assert seen == [SAMPLES / "jarvilaakso-csv"]
+    workbook = read(sample_path())  # the same rows in the same order, with the same types
+    for table in TABLE_ORDER:
+        pd.testing.assert_frame_equal(first.table(table), workbook.table(table), obj=table)
+    seen.clear()
     monkeypatch.setattr(samples, "sample_folder", lambda: tmp_path / "missing-csv")
     data = samples.load_sample()
-    assert seen[-1] == sample_path() and data.source == SAMPLE_SOURCE
+    assert seen == [sample_path()] and data.source == SAMPLE_SOURCE
     _assert_same(data, sample)
     monkeypatch.setattr(samples, "sample_path", lambda: tmp_path / "missing.xlsx")
     data = samples.load_sample()
-    assert len(seen) == 2 and data.source == SAMPLE_SOURCE
+    assert len(seen) == 1 and data.source == SAMPLE_SOURCE
     _assert_same(data, sample)
 
 
