@@ -172,3 +172,35 @@ def test_blank_rows_are_counted_and_shown(tmp_path):
     result = run("check", str(path), "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert "2 blank row(s) left out" in result.stdout
+
+
+def test_every_command_is_registered_when_the_package_is_imported():
+    from verkostolab.cli import FAMILIES, cli, main
+
+    assert callable(main)
+    assert set(cli.commands) == {"import", "check", "info", "template", "export",
+                                 "measures", "change", "picture", "tips", "groups",
+                                 "forget", "export-person", "report", "workshop"}
+    # One module per command family, each command in exactly one of them.
+    families = {family.__name__.rsplit(".", 1)[-1]: {c.name for c in family.COMMANDS}
+                for family in FAMILIES}
+    assert families["data"] == {"import", "check", "info", "template", "export"}
+    assert families["analysis"] == {"measures", "change", "picture"}
+    assert sum(len(names) for names in families.values()) == len(cli.commands)
+
+
+def test_the_command_line_imports_no_heavy_library():
+    heavy = ('pandas', 'numpy', 'igraph', 'bokeh', 'sqlalchemy', 'openpyxl', 'networkx', 'scipy')
+    for module in ("verkostolab.cli", "verkostolab.i18n", "verkostolab.errors"):
+        code = (f"import {module}, sys; "
+                f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == "[]", (module, out.stdout)
+    # --help answers without them too (and without the data).
+    code = ("import sys; from verkostolab.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit as e:\n    assert not e.code\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "measures" in out.stdout
+    assert out.stderr.strip() == "[]"

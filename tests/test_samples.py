@@ -219,12 +219,27 @@ def test_load_sample(sample):
     _assert_same(data, sample)
 
 
-def test_load_sample_without_workbook(sample, monkeypatch, tmp_path):
+def test_load_sample_reads_the_csv_copy_then_the_workbook_then_the_generator(sample, monkeypatch,
+                                                                            tmp_path):
     import verkostolab.datasets.jarvilaakso as samples
+    import verkostolab.io as io
 
+    read, seen = io.read, []
+    monkeypatch.setattr(io, "read", lambda path, **kw: seen.append(Path(path)) or read(path, **kw))
+    assert samples.sample_folder() == SAMPLES / "jarvilaakso-csv"
+    first = samples.load_sample()
+    assert seen == [SAMPLES / "jarvilaakso-csv"]
+    workbook = read(sample_path())  # the same rows in the same order, with the same types
+    for table in TABLE_ORDER:
+        pd.testing.assert_frame_equal(first.table(table), workbook.table(table), obj=table)
+    seen.clear()
+    monkeypatch.setattr(samples, "sample_folder", lambda: tmp_path / "missing-csv")
+    data = samples.load_sample()
+    assert seen == [sample_path()] and data.source == SAMPLE_SOURCE
+    _assert_same(data, sample)
     monkeypatch.setattr(samples, "sample_path", lambda: tmp_path / "missing.xlsx")
     data = samples.load_sample()
-    assert data.source == SAMPLE_SOURCE
+    assert len(seen) == 1 and data.source == SAMPLE_SOURCE
     _assert_same(data, sample)
 
 

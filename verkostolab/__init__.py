@@ -43,6 +43,10 @@ _PUBLIC = {
     "InputError": "errors",
     "FormatError": "errors",
     "StoreError": "errors",
+    "UsageError": "errors",
+    "PeriodError": "errors",
+    "ParameterError": "errors",
+    "ReportError": "errors",
     "Problem": "errors",
 }
 

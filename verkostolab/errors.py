@@ -23,6 +23,9 @@ __all__ = [
     "StoreError",
     "FormatError",
     "UsageError",
+    "PeriodError",
+    "ParameterError",
+    "ReportError",
 ]
 
 #: How many problems an error message lists before it says "and N more".
@@ -129,6 +132,43 @@ class StoreError(VerkostolabError, RuntimeError):
 
 
 class UsageError(VerkostolabError, ValueError):
-    """A wrong option, parameter or value given by a person (not a problem in a file)."""
+    """A wrong option, parameter or value given by a person (not a problem in a file).
+
+    The command line shows it with exit status 2 (wrong usage); being a
+    :class:`ValueError` too, older ``except ValueError`` callers keep working.
+    """
 
     key = "error.usage"
+
+
+class PeriodError(UsageError):
+    """A period that cannot be read, e.g. ``--period huhtikuu``.
+
+    >>> err = PeriodError(value="huhtikuu")
+    >>> print(err.render("en"))
+    The period 'huhtikuu' is not valid: use 2024-09:2024-12 or 1.9.2024:31.12.2024.
+    >>> isinstance(err, ValueError)
+    True
+    """
+
+    key = "error.bad_period"
+
+
+class ParameterError(UsageError):
+    """A value that is not one of the valid choices (``size_by``, ``by``, ``mode``,
+    ``size``, an assessment round ...).  The message names the value and the choices.
+
+    >>> err = ParameterError(name="mode", value="random", allowed="similar, mixed")
+    >>> print(err.render("en"))
+    'random' is not a valid mode; choose one of: similar, mixed
+    >>> print(err.render("fi"))
+    'random' ei käy arvoksi mode; valitse jokin näistä: similar, mixed
+    """
+
+    key = "error.parameter"
+
+
+class ReportError(VerkostolabError):
+    """A report notebook failed; the message names the cell."""
+
+    key = "error.report_cell"

@@ -16,19 +16,13 @@ import tempfile
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import VerkostolabError
+from .errors import ReportError, VerkostolabError
 
 __all__ = ["ReportError", "run_report", "default_report", "reports_dir", "templates_dir", "to_html"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: Cells with these tags are documentation for researchers, not part of a report.
 REMOVED_TAGS = {"doc", "remove-in-report"}
-
-
-class ReportError(VerkostolabError):
-    """A report notebook failed; the message names the cell."""
-
-    key = "error.report_cell"
 
 
 def _packaged(*parts: str) -> Path:

@@ -42,6 +42,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..tables.data import NetworkData
 from ..i18n import t
 
@@ -65,7 +66,7 @@ def group_sizes(n: int, size: int) -> list[int]:
     ([2, 2, 3], [3, 3, 2, 2], [3, 3, 3, 2], [2, 2])
     """
     if size not in SIZES:
-        raise ValueError(f"size must be 2 or 3, not {size!r}")
+        raise ParameterError(name="size", value=size, allowed=", ".join(map(str, SIZES)))
     if n <= 0:
         return []
     if n <= size:
@@ -125,7 +126,7 @@ def _mode_cost(data: NetworkData, ids: list[str], mode: str) -> np.ndarray:
             jaccard = np.where(union > 0, inter / union, 0.0)
         cost = 3.0 * (1.0 - jaccard)
     else:
-        raise ValueError(f"mode must be 'similar' or 'mixed', not {mode!r}")
+        raise ParameterError(name="mode", value=mode, allowed=", ".join(MODES))
     np.fill_diagonal(cost, 0.0)
     return cost
 
@@ -377,14 +378,14 @@ def plan_rounds(data: NetworkData, participants=None, *, size: int = 2, mode: st
     RoundPlan
     """
     if size not in SIZES:
-        raise ValueError(f"size must be 2 or 3, not {size!r}")
+        raise ParameterError(name="size", value=size, allowed=", ".join(map(str, SIZES)))
     if mode not in MODES:
-        raise ValueError(f"mode must be 'similar' or 'mixed', not {mode!r}")
+        raise ParameterError(name="mode", value=mode, allowed=", ".join(MODES))
     known = data.actors["actor_id"].astype(str).tolist()
     ids = known if participants is None else [str(p) for p in participants]
     unknown = sorted(set(ids) - set(known))
     if unknown:
-        raise ValueError(f"participants not among the actors: {', '.join(unknown)}")
+        raise ParameterError("groups.error.unknown", ids=", ".join(unknown))
     ids = list(dict.fromkeys(ids))
     if isinstance(history, RoundPlan):
         history = history.history + history.rounds

@@ -1,5 +1,5 @@
-"""The ``tips`` and ``groups`` commands; registered on the ``verkostolab`` command with
-``cli.add_command``.  Like the rest of the command line, they only call the library.
+"""The ``tips`` and ``groups`` commands; registered on the ``verkostolab`` command by
+:mod:`verkostolab.cli`.  Like the rest of the command line, they only call the library.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import click
 from .common import _LANG, _echo_json, _jsonable, _lang, _load, lang_option
 from ..i18n import t
 
-__all__ = ["tips_command", "groups_command"]
+__all__ = ["tips_command", "groups_command", "COMMANDS"]
 
 
 @click.command("tips", help=t("cli.tips.help", _LANG))
@@ -29,10 +29,8 @@ def tips_command(ctx, paths, store_url, round_, min_group, seed, as_json):
 
     lang = _lang(ctx)
     data = _load(paths, store_url)
-    try:
-        context = Context.from_data(data, round=round_, min_group=min_group, seed=seed)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--round") from None
+    # An unknown --round is a ParameterError: its catalogue message, exit status 2.
+    context = Context.from_data(data, round=round_, min_group=min_group, seed=seed)
     found = tips(context)
     evaluation = evaluate(context)
     if as_json:
@@ -101,3 +99,6 @@ def groups_command(ctx, paths, store_url, size, mode, rounds, participants, avoi
         _echo_json(plan.to_dict())
         return
     click.echo(plan.render(lang))
+
+
+COMMANDS = (tips_command, groups_command)

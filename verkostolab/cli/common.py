@@ -1,5 +1,8 @@
 """What every command shares: the ``cli`` group, the language, JSON output and loading
-the data named on the command line."""
+the data named on the command line.
+
+It imports only click and the catalogue; the library is imported inside the helpers
+that need it, when a command runs."""
 
 from __future__ import annotations
 
@@ -57,16 +60,19 @@ def cli(ctx: click.Context, lang: str) -> None:
     ctx.ensure_object(dict).setdefault("lang", lang)
 
 
+#: ``--level`` choices (the levels of :func:`verkostolab.graphs.build_graph`).
+_LEVEL = click.Choice(["person", "organisation", "sector", "network"])
+
+
 def _check_period(_ctx, _param, value):
+    """A ``--period``, ``--before`` or ``--after`` that cannot be read stops the command
+    before any data is loaded: :func:`~verkostolab.tables.data.parse_period` raises
+    :class:`~verkostolab.errors.PeriodError` (exit status 2, the catalogue's message)."""
     if value is None:
         return None
     from ..tables.data import parse_period
-    from ..errors import VerkostolabError
 
-    try:
-        parse_period(value)
-    except ValueError:
-        raise VerkostolabError("error.bad_period", value=value) from None
+    parse_period(value)
     return value
 
 
@@ -81,6 +87,8 @@ def _jsonable(value):
         return None if math.isnan(value) else float(value)
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
     if value is None or isinstance(value, (str, int, bool)):
         return value
     try:

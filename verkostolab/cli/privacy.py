@@ -1,5 +1,5 @@
 """The ``forget`` and ``export-person`` commands (the rights to erasure and of access);
-registered on the ``verkostolab`` command with ``cli.add_command``.  Like the rest of the
+registered on the ``verkostolab`` command by :mod:`verkostolab.cli`.  Like the rest of the
 command line, they only call the library (:meth:`Store.forget`,
 :meth:`Store.export_person`).
 """
@@ -15,7 +15,7 @@ import click
 from .common import _LANG, _echo_json, _lang, lang_option
 from ..i18n import t
 
-__all__ = ["forget_command", "export_person_command"]
+__all__ = ["forget_command", "export_person_command", "COMMANDS"]
 
 
 def _table_label(name: str, lang: str) -> str:
@@ -105,3 +105,6 @@ def export_person_command(ctx, actor, store_url, out):
         fh.write("\n")
     click.echo(t("privacy.export.done", lang, name=found["actor"]["name"],
                  actor_id=found["actor"]["actor_id"], path=out))
+
+
+COMMANDS = (forget_command, export_person_command)

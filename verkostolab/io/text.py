@@ -12,8 +12,6 @@ import io
 import re
 from dataclasses import dataclass
 
-import charset_normalizer
-
 from ..errors import InputError, Problem
 
 __all__ = ["TextTable", "decode", "read_text_table"]
@@ -86,6 +84,8 @@ def decode(data: bytes, *, file: str, encoding: str | None = None) -> tuple[str,
             text = None
         if text is not None and not _CONTROL.search(text):
             return text, "cp1252"
+        import charset_normalizer  # only here: most files are UTF-8 (saves its import)
+
         best = charset_normalizer.from_bytes(data, cp_isolation=FALLBACK_ENCODINGS[1:]).best()
         if best is None:
             line, field = _position(data, first_bad)

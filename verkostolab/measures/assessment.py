@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from ..tables.data import NetworkData
 from ..i18n import t
 from ..tables.schema import ASSESSMENT_ITEMS
@@ -117,7 +118,7 @@ def respondent_groups(data: NetworkData, by: str) -> pd.DataFrame:
     known); ``network`` one row per network whose events the actor attended.
     """
     if by not in GROUPINGS:
-        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+        raise ParameterError(name="by", value=by, allowed=", ".join(GROUPINGS))
     actors = data.actors
     if by == "network":
         part = data.participation.merge(data.events[["event_id", "network"]], on="event_id")
@@ -270,12 +271,12 @@ def score(data: NetworkData, *, round: str | None = None, by=GROUPINGS,
     """
     rounds = _rounds(data)
     if not rounds:
-        raise ValueError("the data has no assessment answers")
+        raise ParameterError("error.no_assessments")
     if round is None:
         round = rounds[-1]
     round = str(round)
     if round not in rounds:
-        raise ValueError(f"no assessment round {round!r}; rounds: {', '.join(rounds)}")
+        raise ParameterError("error.unknown_round", value=round, allowed=", ".join(rounds))
     matrix = _matrix(data, round)
     dims = _dimension_scores(matrix)
     n = len(matrix)
@@ -424,12 +425,12 @@ def compare_rounds(data: NetworkData, before: str | None = None, after: str | No
     rounds = _rounds(data)
     if before is None or after is None:
         if len(rounds) < 2:
-            raise ValueError("comparing rounds needs two assessment rounds")
+            raise ParameterError("error.two_rounds", count=len(rounds))
         before = before or rounds[-2]
         after = after or rounds[-1]
     for r in (before, after):
         if str(r) not in rounds:
-            raise ValueError(f"no assessment round {r!r}; rounds: {', '.join(rounds)}")
+            raise ParameterError("error.unknown_round", value=r, allowed=", ".join(rounds))
     m0, m1 = _matrix(data, before), _matrix(data, after)
     s0 = pd.concat([_dimension_scores(m0), m0], axis=1)
     s1 = pd.concat([_dimension_scores(m1), m1], axis=1)

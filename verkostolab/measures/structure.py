@@ -27,6 +27,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from ..errors import ParameterError
 from .centrality import EXACT_LIMIT, _sampled_sources, communities
 
 __all__ = ["NetworkSummary", "network_measures", "ei_index", "boundary_spanners",
@@ -169,7 +170,7 @@ def boundary_spanners(graph: ig.Graph, *, by: str = "sector", data=None) -> pd.D
     labels = graph.vs["label"] if "label" in graph.vs.attributes() else names
     if by == "network":
         if data is None:
-            raise ValueError("by='network' needs data (the events say which network)")
+            raise ParameterError("error.by_network_needs_data")
         part = data.participation.merge(data.events[["event_id", "network"]], on="event_id")
         part = part.dropna(subset=["network"])
         reach = part.groupby("actor_id")["network"].agg(lambda s: sorted(set(s)))
@@ -178,7 +179,8 @@ def boundary_spanners(graph: ig.Graph, *, by: str = "sector", data=None) -> pd.D
         label_of = dict(zip(names, labels))
     else:
         if by not in graph.vs.attributes():
-            raise ValueError(f"the graph has no vertex attribute {by!r}")
+            allowed = sorted(set(graph.vs.attributes()) - {"name", "label"}) + ["network"]
+            raise ParameterError(name="by", value=by, allowed=", ".join(allowed))
         groups = pd.Series(graph.vs[by], index=names, dtype=object)
         edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         src = np.asarray(names, dtype=object)[edges[:, 0]] if len(edges) else np.array([], dtype=object)

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..errors import PeriodError
 from .schema import TABLE_ORDER, TABLES
 
 __all__ = ["NetworkData", "empty_frame", "coerce_frame", "parse_period"]
@@ -77,8 +78,7 @@ def _period_bound(text: str, *, end: bool) -> pd.Timestamp | None:
         return None
     m = _PERIOD_PART.match(text)
     if not m:
-        raise ValueError(f"period bound {text!r} is not a date such as 2024, 2024-03, "
-                         f"2024-03-14 or 14.3.2024")
+        raise ValueError(text)  # parse_period turns it into a PeriodError naming the period
     if m["y"]:
         y, mo, d = int(m["y"]), m["m"], m["d"]
     else:
@@ -96,24 +96,42 @@ def _period_bound(text: str, *, end: bool) -> pd.Timestamp | None:
 def parse_period(period) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """Turn ``"FROM:TO"`` (either side may be empty) into ``[start, end)`` timestamps.
 
-    The end is inclusive as written: ``2024-06`` means up to the end of June.
+    The end is inclusive as written: ``2024-06`` means up to the end of June.  A period
+    that cannot be read raises :class:`~verkostolab.errors.PeriodError` (a
+    :class:`ValueError`) with a catalogue message naming it.
 
     >>> parse_period("2024-01:2024-06")
     (Timestamp('2024-01-01 00:00:00'), Timestamp('2024-07-01 00:00:00'))
     >>> parse_period("1.3.2024:")
     (Timestamp('2024-03-01 00:00:00'), None)
+    >>> parse_period("huhtikuu")
+    Traceback (most recent call last):
+    ...
+    verkostolab.errors.PeriodError: The period 'huhtikuu' is not valid: use 2024-09:2024-12 or 1.9.2024:31.12.2024.
     """
     if period is None:
         return None, None
-    if isinstance(period, str):
-        if ":" not in period:
-            return _period_bound(period, end=False), _period_bound(period, end=True)
-        left, right = period.split(":", 1)
-        return _period_bound(left, end=False), _period_bound(right, end=True)
-    start, end = period
-    start = None if start is None else pd.Timestamp(start)
-    end = None if end is None else pd.Timestamp(end)
+    try:
+        if isinstance(period, str):
+            if ":" not in period:
+                return _period_bound(period, end=False), _period_bound(period, end=True)
+            left, right = period.split(":", 1)
+            return _period_bound(left, end=False), _period_bound(right, end=True)
+        start, end = period
+        start = None if start is None else pd.Timestamp(start)
+        end = None if end is None else pd.Timestamp(end)
+    except (ValueError, TypeError):  # no such date (2024-13), not two bounds, not a date
+        raise PeriodError(value=_shown_period(period)) from None
     return start, end
+
+
+def _shown_period(period) -> str:
+    if isinstance(period, str):
+        return period
+    try:
+        return ":".join("" if p is None else str(p) for p in period)
+    except TypeError:
+        return str(period)
 
 
 class NetworkData:

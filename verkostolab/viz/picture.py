@@ -114,7 +114,9 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
         Name labels: all nodes, none, or (auto) all up to 80 nodes, else the 30 largest.
     """
     if size_by not in SIZE_MEASURES:
-        raise ValueError(f"size_by must be one of {', '.join(SIZE_MEASURES)}")
+        from ..errors import ParameterError
+
+        raise ParameterError("error.unknown_measure", value=size_by, allowed=", ".join(SIZE_MEASURES))
     analysis = _analysis_of(data, analysis, level=level, period=period, network=network, seed=seed)
     data, level, period, network, seed = (analysis.data, analysis.level, analysis.period,
                                           analysis.network, analysis.seed)
