@@ -228,13 +228,13 @@ def test_growth_chart_takes_analyses(data, counted):
 
 
 def test_impact_app_draws_the_analyses_it_compared(tmp_path, counted):
-    from verkostolab import Store
+    from verkostolab import Store, import_files
     from verkostolab.apps.common import AppSettings
     from verkostolab.apps.facilitator import ImpactApp
     from verkostolab.datasets import sample_path
 
     url = f"sqlite:///{tmp_path / 'workshop.sqlite'}"
-    Store(url).import_files(sample_path())
+    import_files(Store(url), sample_path())
     app = ImpactApp(AppSettings(store_url=url, lang="fi", facilitator_code="1357"), draw_now=False)
     before = dict(counted)
     result = app.comparison(BEFORE, AFTER, "fi")
