@@ -1,70 +1,22 @@
-"""Shared fixtures: small networks written as real files, and temporary stores."""
+"""Shared fixtures: small networks written as real files, and temporary stores; markers
+for the tests that need a browser, PostgreSQL or the Voila workshop server.
+
+The markers only select (``-m "not browser"`` for a quick run); the suite that CI runs
+includes them all, and each fails (never skips) when its tool is missing.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-from pathlib import Path
+import inspect
 
-import openpyxl
 import pytest
 
 # A throwaway PostgreSQL server: ``pg_url`` (a new database) and ``store_url`` (a store on
-# SQLite and on PostgreSQL); see tests/pg.py.
-from pg import pg_cluster, pg_url, store_url  # noqa: F401
+# SQLite and on PostgreSQL); see tests/support/pg.py.
+from support.files import SMALL, write_csv_folder, write_xlsx  # noqa: F401
+from support.pg import pg_cluster, pg_url, store_url  # noqa: F401
 
 # The language, the pseudonym salt and Jupyter's folders are set in ../conftest.py.
-
-
-SMALL = {
-    "organisaatiot": [
-        ["organisaatio_id", "nimi", "sektori", "laji"],
-        ["O1", "Järvilaakson Kasvu Oy", "yksityinen sektori", "yritys"],
-        ["O2", "Verkostohubi ry", "kolmas sektori", "verkostohubi"],
-        ["O3", "Järvilaakson kaupunki", "julkinen sektori", "kunta"],
-    ],
-    "toimijat": [
-        ["toimija_id", "nimi", "organisaatio_id", "rooli", "avainsanat"],
-        ["P1", "Äijä Öhman", "O1", "toimitusjohtaja", "kiertotalous, rahoitus"],
-        ["P2", "Åsa Ek", "O2", "verkostokoordinaattori", "fasilitointi"],
-        ["P3", "Sanna Mäkelä", "O3", "elinkeinoasiantuntija", "yrityspalvelut"],
-    ],
-    "tapahtumat": [
-        ["tapahtuma_id", "päivämäärä", "laji", "verkosto", "taso", "otsikko"],
-        ["E1", "14.3.2024", "tutustuminen", "Ydinverkosto", "strategia", "Tutustuminen #1"],
-        ["E2", "2024-04-02", "yhteiskehittäminen", "Kiertotalous", "palvelupolku", "Kehittämispöytä"],
-    ],
-    "osallistumiset": [
-        ["tapahtuma_id", "toimija_id"],
-        ["E1", "P1"], ["E1", "P2"], ["E1", "P3"], ["E2", "P1"], ["E2", "P2"],
-    ],
-    "suhteet": [
-        ["lähde", "kohde", "laji", "tunteminen", "luottamus", "sitoutuminen", "päivämäärä"],
-        ["P1", "P2", "tuntee", "4", "3", "2", "14.3.2024"],
-        ["P2", "P3", "yhteistyö", "2", "2", "", ""],
-    ],
-}
-
-
-def write_csv_folder(folder: Path, tables: dict, *, delimiter=",", encoding="utf-8") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in tables.items():
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
-        (folder / f"{name}.csv").write_bytes(buffer.getvalue().encode(encoding))
-    return folder
-
-
-def write_xlsx(path: Path, tables: dict) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in tables.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append([None if c == "" else c for c in row])
-    wb.save(path)
-    return path
 
 
 @pytest.fixture
@@ -85,3 +37,38 @@ def small_xlsx(tmp_path, small_tables):
 @pytest.fixture
 def store_path(tmp_path):
     return tmp_path / "store" / "verkostolab.sqlite"
+
+
+#: Marker -> what in a test's code (or in the code of a fixture it uses) shows the need.
+_NEEDS = {
+    "browser": ("offline_page(", "chromium"),
+    "voila": ("workshop_server(",),
+    "postgres": ("pg_cluster", "pg_url("),
+}
+
+
+def _code_of(item) -> str:
+    parts = []
+    func = getattr(item, "function", None)
+    if func is not None:
+        parts.append(func)
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in (info.name2fixturedefs.values() if info else ()):
+        parts += [d.func for d in defs]
+    out = []
+    for obj in parts:
+        try:
+            out.append(inspect.getsource(obj))
+        except (OSError, TypeError):
+            pass
+    return "\n".join(out)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        code = _code_of(item)
+        for marker, signs in _NEEDS.items():
+            if any(sign in code for sign in signs):
+                item.add_marker(marker)
+        if "postgresql" in item.nodeid or {"pg_url", "pg_cluster"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker("postgres")

@@ -31,8 +31,8 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from browser import offline_page
-from voila_server import free_port
+from support.browser import offline_page
+from support.voila_server import free_port
 
 from verkostolab.i18n import t
 

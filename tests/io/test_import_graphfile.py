@@ -19,7 +19,7 @@ from verkostolab.store import Store
 from verkostolab.ingest import import_files
 from verkostolab.tables.validation import render_left_out
 
-DATA = Path(__file__).parent / "data" / "graphfile"
+DATA = Path(__file__).resolve().parents[1] / "data" / "graphfile"
 GEXF13 = DATA / "gephi-verkosto-13.gexf"  # Gephi 0.10: ids as attribute ids, viz, Finnish titles
 GEXF12 = DATA / "gephi-verkosto-12draft.gexf"  # Gephi 0.9: numeric attribute ids, a default
 GRAPHML = DATA / "gephi-verkosto.graphml"  # Gephi's GraphML: label, r/g/b, x/y, weight keys

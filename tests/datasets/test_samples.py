@@ -20,7 +20,7 @@ from verkostolab.datasets import (
 )
 from verkostolab.tables.schema import ASSESSMENT_ITEMS, TABLE_ORDER, TABLES, VOCABULARIES
 
-SAMPLES = Path(__file__).resolve().parents[1] / "verkostolab" / "datasets"
+SAMPLES = Path(__file__).resolve().parents[2] / "verkostolab" / "datasets"
 HUB_AND_INCUBATOR = {"O01", "O02"}  # Järvilaakson Kehitys Oy, Yrityshautomo Kipinä Oy
 
 

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from browser import colours, ink_share, offline_page
+from support.browser import colours, ink_share, offline_page
 
 from verkostolab.datasets import generate_sample
 from verkostolab.viz import network_picture, save_html, save_png

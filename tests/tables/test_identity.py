@@ -21,7 +21,7 @@ from verkostolab.io import read, read_validated
 from verkostolab.store import Store
 from verkostolab.ingest import import_data, import_files
 
-from conftest import write_csv_folder
+from support.files import write_csv_folder
 
 NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
 

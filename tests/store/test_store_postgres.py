@@ -146,13 +146,13 @@ def test_a_missing_database_is_a_store_error_not_a_traceback(pg_cluster):
 
 def test_without_postgresql_the_tests_fail_rather_than_skip(tmp_path):
     (tmp_path / "test_needs_pg.py").write_text(textwrap.dedent("""
-        from pg import pg_cluster, pg_url  # noqa: F401
+        from support.pg import pg_cluster, pg_url  # noqa: F401
 
         def test_uses_postgresql(pg_url):
             assert pg_url
     """))
     (tmp_path / "empty").mkdir()
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parent),
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
            "VERKOSTOLAB_PG_BIN": str(tmp_path / "empty")}
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           str(tmp_path / "test_needs_pg.py")],

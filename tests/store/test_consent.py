@@ -18,7 +18,7 @@ from verkostolab import Store, Submission, TieAnswer
 from verkostolab.ingest import import_files
 from verkostolab.store import CONSENT_TABLE
 
-from conftest import write_csv_folder
+from support.files import write_csv_folder
 
 REFUSER = "Åke Närhi-Öberg"
 

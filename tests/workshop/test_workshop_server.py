@@ -15,9 +15,9 @@ from pathlib import Path
 import bokeh
 import nbformat
 import pytest
-from browser import offline_page
+from support.browser import offline_page
 from click.testing import CliRunner
-from voila_server import workshop_server
+from support.voila_server import workshop_server
 
 from verkostolab.cli import cli
 from verkostolab.store import Store

@@ -20,7 +20,7 @@ from verkostolab import InputError, Store, Submission, TieAnswer, read
 from verkostolab.ingest import import_files
 from verkostolab.tables.schema import SCHEMA_VERSION
 
-from conftest import write_csv_folder, write_xlsx
+from support.files import write_csv_folder, write_xlsx
 
 
 def digest(path):

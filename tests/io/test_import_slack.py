@@ -22,7 +22,7 @@ from verkostolab.io.slack import INTERACTIONS, read_slack_raw, sniff_slack
 from verkostolab.store import Store
 from verkostolab.ingest import import_files
 
-EXPORT = Path(__file__).parent / "data" / "slack" / "export"
+EXPORT = Path(__file__).resolve().parents[1] / "data" / "slack" / "export"
 U1, U2, U3, U4, U5, EXT = ("U01AAAA01", "U01AAAA02", "U01AAAA03", "U01AAAA04", "U01AAAA05",
                            "U09EXT0001")
 

@@ -29,7 +29,7 @@ from verkostolab.store import Store
 from verkostolab.ingest import import_files
 from verkostolab.viz.style import SECTOR_COLOURS
 
-from conftest import write_csv_folder, write_xlsx
+from support.files import write_csv_folder, write_xlsx
 
 _NODE_COLUMNS = ["label", "organisation", "organisation_name", "sector", "kind", "role"]
 

@@ -9,8 +9,8 @@ import asyncio
 import re
 
 import pytest
-from browser import CHROMIUM, LAUNCH_ARGS, offline_page
-from voila_server import workshop_server
+from support.browser import CHROMIUM, LAUNCH_ARGS, offline_page
+from support.voila_server import workshop_server
 
 from verkostolab import Store
 

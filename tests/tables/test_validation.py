@@ -9,7 +9,7 @@ from verkostolab import InputError, read
 from verkostolab.io import read_validated
 from verkostolab.tables.validation import parse_date
 
-from conftest import write_csv_folder, write_xlsx
+from support.files import write_csv_folder, write_xlsx
 
 
 def problems(exc: InputError, lang="en"):

@@ -19,12 +19,12 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from browser import offline_page
+from support.browser import offline_page
 from verkostolab.i18n import t
 from verkostolab.workshop import NOTEBOOKS_DIR
-from voila_server import free_port
+from support.voila_server import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
 
 

@@ -17,7 +17,7 @@ from verkostolab.i18n import catalogue
 from verkostolab.io import write_workbook
 from verkostolab.datasets import generate_sample
 
-from test_assess import small_groups_data
+from support.networks import small_groups_data
 
 
 # --------------------------------------------------------------------------- helpers

@@ -10,7 +10,7 @@ import pytest
 
 from verkostolab import Store, read
 
-from conftest import write_csv_folder
+from support.files import write_csv_folder
 
 
 def run(*args, cwd=None, env_lang=None):

@@ -1,0 +1,1 @@
+"""Support code for the tests: files, browsers, a PostgreSQL server, the workshop server."""
