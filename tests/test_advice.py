@@ -348,7 +348,10 @@ def test_tip_list_tabulates_and_puts_urgent_tips_first(sample_tips):
 # --------------------------------------------------------------------------- evaluation
 def test_strengths_and_targets_of_the_sample(ctx):
     result = evaluate(ctx)
-    assert {"connected", "crosses_sectors", "strong_ties", "improved"} <= set(result.codes("strength"))
+    assert {"connected", "crosses_sectors", "improved"} <= set(result.codes("strength"))
+    # With Newman's size share, the sample's plenary ties are weak: under a third of its
+    # ties reach the strong-tie weight, so strong ties are not a strength.
+    assert "strong_ties" not in set(result.codes("strength"))
     assert {"item_low", "no_regular_forums", "sectors_missing_co_development"} <= set(result.codes("target"))
     low = [f for f in result.targets if f.id == "item_low"]
     assert {f.subject for f in low} == {"trust.consistency", "commitment.structures"}

@@ -7,7 +7,9 @@ Data flows one way: :class:`~verkostolab.tables.data.NetworkData` →
 * **Participation** (two-mode) is projected to person–person ties with a sparse
   incidence product ``Bᵀ·diag(w)·B``: no Python loop over pairs.  ``w`` is the weight of
   each event: its kind (:data:`EVENT_WEIGHTS`, configurable), times a recency factor
-  ``0.5 ** (age / half_life)`` when a half-life is given.
+  ``0.5 ** (age / half_life)`` when a half-life is given, times Newman's size share
+  ``1/(n-1)`` for an event of ``n`` people (:data:`SIZE_WEIGHTINGS`; ``"count"`` for raw
+  counts), so that one large plenary does not tie everyone as strongly as a small group.
 * **Reported ties** are merged in: each report adds its ``weight`` (default
   ``reported_weight``) to the pair, and the pair keeps the mean knowing, trust and
   commitment ratings as separate layers.
@@ -29,6 +31,7 @@ from .tables.data import NetworkData
 
 __all__ = [
     "EVENT_WEIGHTS",
+    "SIZE_WEIGHTINGS",
     "LEVELS",
     "project_participation",
     "tie_table",
@@ -59,6 +62,15 @@ EVENT_WEIGHTS: dict[str, float] = {
 
 LEVELS = ("person", "organisation", "sector", "network")
 
+#: How a shared event's weight is shared out among its participants' pairs:
+#: ``"newman"`` (default) gives each pair ``1/(n-1)`` of the event's weight, where ``n``
+#: is the number of participants (Newman 2001, "Scientific collaboration networks. II",
+#: Phys. Rev. E 64, 016132): each person's ties from one event add up to the event's
+#: weight, however large it is, so a 30-person kick-off ties everyone only faintly while
+#: a working group of four ties its members strongly.  ``"count"`` gives every pair the
+#: event's full weight (raw co-attendance counts).
+SIZE_WEIGHTINGS = ("newman", "count")
+
 #: Carries the count of shared events beside the weight in one float64 product.
 _COUNT_UNIT = float(2 ** 26)
 
@@ -80,7 +92,8 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def project_participation(participation: pd.DataFrame, events: pd.DataFrame | None = None, *,
                           by: str = "actor", event_weights: Mapping[str, float] | None = None,
                           half_life: float | None = None, reference_date=None,
-                          max_event_size: int | None = None) -> pd.DataFrame:
+                          max_event_size: int | None = None,
+                          size_weighting: str = "newman") -> pd.DataFrame:
     """Project two-mode participation to one-mode weighted pairs.
 
     Parameters
@@ -106,18 +119,21 @@ def project_participation(participation: pd.DataFrame, events: pd.DataFrame | No
     DataFrame
         ``source``, ``target`` (categoricals over the ids, so that millions of pairs cost
         no Python objects; each pair once, in no particular order), ``weight`` (sum of
-        event weights) and ``shared_events`` (count), one row per linked pair.
+        the events' shares) and ``shared_events`` (count), one row per linked pair.
 
     Examples
     --------
     >>> part = pd.DataFrame({"event_id": ["e1", "e1", "e1", "e2", "e2"],
     ...                      "actor_id": ["a", "b", "c", "a", "b"]})
     >>> pairs = project_participation(part).astype({"source": str, "target": str})
-    >>> sorted(tuple(sorted(p[:2])) + (p[2],) for p in pairs[["source", "target", "shared_events"]].values.tolist())
-    [('a', 'b', 2), ('a', 'c', 1), ('b', 'c', 1)]
+    >>> sorted(tuple(sorted(p[:2])) + (p[2], round(p[3], 3)) for p in pairs[["source", "target", "shared_events", "weight"]].values.tolist())
+    [('a', 'b', 2, 1.5), ('a', 'c', 1, 0.5), ('b', 'c', 1, 0.5)]
     """
     if by not in ("actor", "event"):
         raise ValueError(f"by must be 'actor' or 'event', not {by!r}")
+    if size_weighting not in SIZE_WEIGHTINGS:
+        raise ValueError(f"size_weighting must be one of {', '.join(SIZE_WEIGHTINGS)}, "
+                         f"not {size_weighting!r}")
     ev_codes, ev_index = _codes(participation["event_id"])
     ac_codes, ac_index = _codes(participation["actor_id"])
     present = (ev_codes >= 0) & (ac_codes >= 0)  # factorize codes missing values as -1
@@ -140,6 +156,11 @@ def project_participation(participation: pd.DataFrame, events: pd.DataFrame | No
     weights = None
     if events is not None and n_ev and by == "actor":
         weights = _event_weights(events, ev_index, event_weights, half_life, reference_date)
+    if size_weighting == "newman" and by == "actor" and n_ev:
+        # Newman's share: 1/(n-1) per pair (events of one person make no pairs).
+        share = 1.0 / np.maximum(sizes - 1, 1).astype(np.float64)
+        if not np.all(share == 1.0):
+            weights = share if weights is None else weights * share
     if by == "event":
         left, right, labels = incidence, incidence.T.tocsr(), ev_index
     else:
@@ -290,8 +311,11 @@ def _event_dates(ties: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
 def tie_table(data: NetworkData, *, period=None, network=None, kind=None,
               event_weights: Mapping[str, float] | None = None, half_life: float | None = None,
               reported_weight: float = 1.0, include_reported: bool = True,
-              max_event_size: int | None = None) -> pd.DataFrame:
+              max_event_size: int | None = None, size_weighting: str = "newman") -> pd.DataFrame:
     """Undirected, weighted person–person ties of ``data`` (optionally filtered).
+
+    A shared event adds the event's kind (and recency) weight shared out by its size
+    (``size_weighting``, see :data:`SIZE_WEIGHTINGS`: Newman's ``1/(n-1)`` by default).
 
     One row per pair with columns :data:`TIE_COLUMNS`: the summed ``weight``, the
     number of ``shared_events``, the number of ``reported`` ties between the two, the
@@ -302,7 +326,8 @@ def tie_table(data: NetworkData, *, period=None, network=None, kind=None,
         data = data.filter(period=period, network=network, kind=kind)
     events = data.events
     projected = project_participation(data.participation, events, event_weights=event_weights,
-                                      half_life=half_life, max_event_size=max_event_size)
+                                      half_life=half_life, max_event_size=max_event_size,
+                                      size_weighting=size_weighting)
     projected = _ordered(projected.astype({"source": object, "target": object}))
     part = data.participation.merge(events[["event_id", "date"]], on="event_id", how="left")
     frames = [projected.assign(reported=0)]
@@ -394,7 +419,7 @@ def build_graph(data: NetworkData, *, level: str = "person", period=None, networ
                 kind=None, event_weights: Mapping[str, float] | None = None,
                 half_life: float | None = None, reported_weight: float = 1.0,
                 include_reported: bool = True, max_event_size: int | None = None,
-                nodes: str | None = None) -> ig.Graph:
+                nodes: str | None = None, size_weighting: str = "newman") -> ig.Graph:
     """An undirected, weighted :class:`igraph.Graph` of ``data`` at ``level``.
 
     Vertices carry ``name`` (the id), ``label`` (the name shown to people) and, at the
@@ -421,7 +446,7 @@ def build_graph(data: NetworkData, *, level: str = "person", period=None, networ
         return _network_level(data)
     ties = tie_table(data, event_weights=event_weights, half_life=half_life,
                      reported_weight=reported_weight, include_reported=include_reported,
-                     max_event_size=max_event_size)
+                     max_event_size=max_event_size, size_weighting=size_weighting)
     attrs = _actor_attributes(data)
     nodes = nodes or ("active" if filtered else "all")
     if nodes == "active":

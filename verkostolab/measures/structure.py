@@ -14,7 +14,9 @@ Definitions:
 * ``ei_sector`` / ``ei_organisation``: Krackhardt's E-I index ``(E − I)/(E + I)`` over ties
   whose two ends both have a known group (−1: all ties inside groups, silos; +1: all
   across); ``cross_sector_share`` / ``cross_organisation_share`` = ``E/(E + I)``.
-* ``strong_tie_share``: share of ties with weight ≥ ``strong_threshold``.
+* ``strong_tie_share``: share of ties with weight ≥ ``strong_threshold`` (default 1: with
+  Newman's size share, the attention of one meeting of two, or of regular work in a
+  small group; a plenary alone never reaches it).
 * ``reciprocity``: share of reported (directed) ties that are answered the other way.
 """
 
@@ -102,7 +104,7 @@ def _path_figures(graph: ig.Graph, exact_limit: int, samples: int, seed: int):
 
 
 def network_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int = 0,
-                     strong_threshold: float = 3.0, ties: pd.DataFrame | None = None,
+                     strong_threshold: float = 1.0, ties: pd.DataFrame | None = None,
                      membership=None, exact_limit: int = EXACT_LIMIT,
                      samples: int = 256) -> NetworkSummary:
     """Figures of the whole network (see the module text for definitions).
