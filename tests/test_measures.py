@@ -173,10 +173,13 @@ def test_change_between_two_small_rounds():
         "event_id": ["r1", "r1", "r1", "r2", "r2", "r2"], "weight": [1, 1, 1, 3, 1, 2]}))
     change = compare_periods(data, "2024-01", "2024-06")
     status = change.ties.set_index(["source", "target"])["status"].to_dict()
-    assert status == {("a", "b"): "strengthened", ("a", "c"): "same", ("b", "d"): "lost",
+    # b–d was reported in January and not in June: within the 12-month dormancy window.
+    assert status == {("a", "b"): "strengthened", ("a", "c"): "continuing", ("b", "d"): "dormant",
                       ("c", "e"): "new"}
     counts = change.counts()
-    assert counts["new_ties"] == 1 and counts["lost_ties"] == 1
+    assert counts["new_ties"] == 1 and counts["dormant_ties"] == 1 and counts["lost_ties"] == 0
+    short = compare_periods(data, "2024-01", "2024-06", dormant_after=4)
+    assert short.counts()["lost_ties"] == 1
     assert counts["new_cross_sector_ties"] == 0  # c and e are both public
     people = change.people["status"].to_dict()
     assert people["e"] == "newcomer" and people["d"] == "dropped_out"

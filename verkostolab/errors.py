@@ -23,6 +23,8 @@ __all__ = [
     "StoreError",
     "FormatError",
     "UsageError",
+    "PeriodError",
+    "ParameterError",
 ]
 
 #: How many problems an error message lists before it says "and N more".
@@ -132,3 +134,17 @@ class UsageError(VerkostolabError, ValueError):
     """A wrong option, parameter or value given by a person (not a problem in a file)."""
 
     key = "error.usage"
+
+
+class PeriodError(UsageError):
+    """A period or round that holds no data or lies outside the data; the message names
+    the data's range."""
+
+    key = "error.period_empty"
+
+
+class ParameterError(UsageError):
+    """A notebook parameter that the notebook's parameters cell does not have; the
+    message lists the valid names."""
+
+    key = "error.unknown_parameter"
