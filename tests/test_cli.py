@@ -195,3 +195,18 @@ def test_blank_rows_are_counted_and_shown(tmp_path):
     result = run("check", str(path), "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert "2 blank row(s) left out" in result.stdout
+
+
+def test_report_with_a_misspelt_parameter_stops_and_lists_the_valid_names(tmp_path):
+    from verkostolab.report import default_report, notebook_parameters
+
+    assert notebook_parameters(default_report()) == ["data_path", "store", "period", "lang",
+                                                     "pseudonymise", "seed", "before", "after"]
+    out = tmp_path / "r.html"
+    bad = run("--lang", "en", "report", "-p", "befor", "2024-09:2024-12", "--out", out)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert "befor" in bad.stderr and "Nothing was run" in bad.stderr
+    assert "data_path, store, period, lang, pseudonymise, seed, before, after" in bad.stderr
+    assert not out.exists()
+    fi = run("report", "-p", "jakso", "x", "--out", out)
+    assert fi.returncode != 0 and "jakso" in fi.stderr and "Mitään ei ajettu" in fi.stderr

@@ -98,9 +98,12 @@ def test_sample_network_reads_sensibly(sample):
     data, graph, nodes = sample
     orgs = data.organisations.set_index("organisation_id")
     kind = nodes["organisation"].map(orgs["kind"])
-    # The network hub and the incubator broker between sectors: their staff top betweenness.
+    # The network hub and the incubator broker between sectors: on strength (paths of
+    # 1/weight), the hub's two coordinators lead, the incubator is in the top five (beside
+    # the municipality's theme-network coordinators).
     top5 = nodes.nlargest(5, "betweenness")
-    assert set(kind[top5.index]) == {"network_hub", "incubator"}
+    assert set(kind[top5.index[:2]]) == {"network_hub"}
+    assert {"network_hub", "incubator"} <= set(kind[top5.index])
     # ... and they reach every sector.
     spanners = boundary_spanners(graph, by="sector")
     for person in top5.index:

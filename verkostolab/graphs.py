@@ -38,7 +38,12 @@ __all__ = [
     "build_graph",
     "graph_to_tables",
     "to_networkx",
+    "backbone",
+    "BACKBONE_ALPHA",
 ]
+
+#: Significance level of the disparity-filter backbone (:func:`backbone`).
+BACKBONE_ALPHA = 0.05
 
 #: Weight of one shared event by its kind.  Co-development and joint projects weigh
 #: more than a brief acquaintance round or a broadcast-like expert talk.
@@ -545,3 +550,58 @@ def to_networkx(graph: ig.Graph):
     for e in graph.es:
         g.add_edge(names[e.source], names[e.target], **e.attributes())
     return g
+
+
+def backbone(graph: ig.Graph, *, alpha: float = BACKBONE_ALPHA, weight: str = "weight") -> np.ndarray:
+    """The disparity-filter backbone (Serrano, Boguñá & Vespignani 2009, "Extracting the
+    multiscale backbone of complex weighted networks", PNAS 106:6483): a boolean mask
+    over ``graph.es`` of the ties kept.
+
+    For a tie of node ``i`` with ``k`` ties and strength ``s``, ``p = w / s`` is the share
+    of ``i``'s strength it carries; under the null hypothesis that ``i``'s strength is
+    spread at random over its ``k`` ties, a share at least ``p`` has probability
+    ``(1 - p) ** (k - 1)``.  A tie is kept when that probability is below ``alpha`` for
+    at least one of its two ends, i.e. when it is a tie that someone clearly puts their
+    time into; the faint ties of a one-off plenary are left out.  Ties of people with a
+    single tie are kept (nothing to compare them with), and so is the strongest tie of
+    anyone who would otherwise lose every tie (in a small network no share is
+    significant, and nobody should vanish from the picture).  Vectorised over the ties.
+
+    Two groups of three who work together (weight 3) and met everyone once at a
+    plenary (weight 0.2): the backbone is the six group ties.
+
+    >>> g = ig.Graph.Full(6)
+    >>> g.es["weight"] = [3.0 if (e.source < 3) == (e.target < 3) else 0.2 for e in g.es]
+    >>> kept = backbone(g)
+    >>> sorted(g.es[i].tuple for i in np.flatnonzero(kept))
+    [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)]
+    """
+    m = graph.ecount()
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    w = (np.asarray(graph.es[weight], dtype=float) if weight in graph.es.attributes()
+         else np.ones(m))
+    w = np.where(np.isfinite(w) & (w > 0), w, 0.0)
+    n = graph.vcount()
+    strength = np.bincount(edges[:, 0], weights=w, minlength=n) + np.bincount(edges[:, 1], weights=w, minlength=n)
+    degree = np.bincount(edges[:, 0], minlength=n) + np.bincount(edges[:, 1], minlength=n)
+    keep = np.zeros(m, dtype=bool)
+    for end in (0, 1):
+        node = edges[:, end]
+        k, s = degree[node], strength[node]
+        share = np.divide(w, s, out=np.zeros(m), where=s > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.power(1.0 - share, np.maximum(k - 1, 0))
+        keep |= (k == 1) | ((k > 1) & (w > 0) & (p < alpha))
+    # Anyone left with no tie keeps their strongest one(s).
+    covered = np.zeros(n, dtype=bool)
+    covered[edges[keep, 0]] = True
+    covered[edges[keep, 1]] = True
+    strongest = np.zeros(n)
+    np.maximum.at(strongest, edges[:, 0], w)
+    np.maximum.at(strongest, edges[:, 1], w)
+    for end in (0, 1):
+        node = edges[:, end]
+        keep |= ~covered[node] & (w > 0) & (w == strongest[node])
+    return keep

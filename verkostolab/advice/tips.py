@@ -309,7 +309,11 @@ def brokers(ctx: Context, rule: Rule) -> list[Tip]:
         return []
     nodes = ctx.nodes
     top = nodes[nodes["betweenness"] >= c["min_betweenness"]]
-    top = top.sort_values("betweenness", ascending=False, kind="stable").head(c["candidates"])
+    ranked = top.sort_values("betweenness", ascending=False, kind="stable")
+    # The highest betweenness (on strength: see node_measures), and anyone whose leaving
+    # would cut people off (an articulation point), however they rank.
+    cuts = {str(g.vs[v]["name"]) for v in g.articulation_points()}
+    top = ranked[[i < c["candidates"] or str(p) in cuts for i, p in enumerate(ranked.index)]]
     if top.empty:
         return []
     spanners = boundary_spanners(g, by="sector") if "sector" in g.vs.attributes() else None
