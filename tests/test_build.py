@@ -239,3 +239,24 @@ def test_projection_of_nothing_and_of_lone_people():
     assert list(empty.columns) == ["source", "target", "weight", "shared_events"] and empty.empty
     alone = project_participation(pd.DataFrame({"event_id": ["e1", "e2"], "actor_id": ["a", "b"]}))
     assert alone.empty and alone.attrs["skipped_events"] == 0
+
+
+def test_two_layers_and_both_views_of_a_reported_pair(tiny):
+    both = tiny.replace(ties=pd.concat([tiny.ties, pd.DataFrame({
+        "source": ["a"], "target": ["b"], "knowing": [2], "trust": [5], "commitment": [1],
+        "date": pd.to_datetime(["2024-03-01"])})], ignore_index=True))
+    ties = tie_table(both).set_index(["source", "target"])
+    ab = ties.loc[("a", "b")]
+    # Met once at the three-person round (0.5 / 2), reported twice (1 each).
+    assert ab["met_weight"] == pytest.approx(0.25) and ab["reported_weight"] == pytest.approx(2.0)
+    assert ab["weight"] == pytest.approx(ab["met_weight"] + ab["reported_weight"])
+    # b's view of a (b reported 4/3/5) and a's view of b (2/5/1) are kept apart.
+    assert (ab["knowing_st"], ab["trust_st"], ab["commitment_st"]) == (2.0, 5.0, 1.0)
+    assert (ab["knowing_ts"], ab["trust_ts"], ab["commitment_ts"]) == (4.0, 3.0, 5.0)
+    assert ab["knowing"] == 3.0  # the mean of the two views stays as before
+    cd = ties.loc[("c", "d")]
+    assert cd["knowing_st"] == 2.0 and np.isnan(cd["knowing_ts"])
+    assert ties.loc[("a", "c"), "reported_weight"] == 0.0
+    g = build_graph(both)
+    edge = g.es[g.get_eid("a", "b")]
+    assert edge["knowing_ts"] == 4.0 and edge["met_weight"] == pytest.approx(0.25)

@@ -40,6 +40,8 @@ __all__ = [
     "to_networkx",
     "backbone",
     "BACKBONE_ALPHA",
+    "directed_ratings",
+    "DIRECTED_RATINGS",
 ]
 
 #: Significance level of the disparity-filter backbone (:func:`backbone`).
@@ -86,7 +88,14 @@ _BLOCK_WORK = 1 << 22
 _FIRST_CAPACITY = 1 << 28
 
 TIE_COLUMNS = ["source", "target", "weight", "shared_events", "reported", "knowing", "trust",
-               "commitment", "first_date", "last_date"]
+               "commitment", "first_date", "last_date", "met_weight", "reported_weight",
+               "knowing_st", "knowing_ts", "trust_st", "trust_ts", "commitment_st",
+               "commitment_ts"]
+
+#: The reported layer's ratings by direction: ``<rating>_st`` is the source's latest view
+#: of the target, ``<rating>_ts`` the target's view of the source (``source < target``).
+DIRECTED_RATINGS = ["knowing_st", "knowing_ts", "trust_st", "trust_ts", "commitment_st",
+                    "commitment_ts"]
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -326,6 +335,11 @@ def tie_table(data: NetworkData, *, period=None, network=None, kind=None,
     number of ``shared_events``, the number of ``reported`` ties between the two, the
     mean ``knowing``/``trust``/``commitment`` ratings of those reports (NaN when none),
     and the first and last date the pair met or reported a tie.
+
+    The two layers stay apart beside the sum: ``met_weight`` (met at events) and
+    ``reported_weight`` (reported ties), and the reported ratings by direction
+    (:data:`DIRECTED_RATINGS`: ``knowing_st`` is the source's view of the target,
+    ``knowing_ts`` the target's view of the source; the latest report of each).
     """
     if period is not None or network is not None or kind is not None:
         data = data.filter(period=period, network=network, kind=kind)
@@ -364,15 +378,55 @@ def tie_table(data: NetworkData, *, period=None, network=None, kind=None,
         out["first_date"] = pd.Series(dtype="datetime64[ns]")
         out["last_date"] = pd.Series(dtype="datetime64[ns]")
         return out
+    combined["met_weight"] = np.where(combined["reported"].fillna(0) > 0, 0.0, combined["weight"])
+    combined["reported_weight"] = combined["weight"] - combined["met_weight"]
     out = combined.groupby(["source", "target"], sort=True).agg(
+        met_weight=("met_weight", "sum"), reported_weight=("reported_weight", "sum"),
         weight=("weight", "sum"), shared_events=("shared_events", "sum"),
         reported=("reported", "sum"), knowing=("knowing", "mean"), trust=("trust", "mean"),
         commitment=("commitment", "mean"), first_date=("first_date", "min"),
         last_date=("last_date", "max")).reset_index()
     out = _with_meeting_dates(out, part)
+    if include_reported and len(data.ties):
+        views = directed_ratings(data.ties)
+        out = out.merge(views, on=["source", "target"], how="left")
+    for col in DIRECTED_RATINGS:
+        if col not in out.columns:
+            out[col] = np.nan
     out["shared_events"] = out["shared_events"].astype(np.int64)
     out["reported"] = out["reported"].astype(np.int64)
     return out[TIE_COLUMNS]
+
+
+def directed_ratings(ties: pd.DataFrame) -> pd.DataFrame:
+    """The latest knowing/trust/commitment each person reported about each other person.
+
+    One row per (undirected) pair, ``source < target``, with :data:`DIRECTED_RATINGS`:
+    ``knowing_st`` (the source's view of the target), ``knowing_ts`` (the target's view
+    of the source), and so on: the two people's views are kept apart, not averaged.
+    Reports are ordered by date (undated first), so the latest dated one counts.
+    """
+    ratings = ["knowing", "trust", "commitment"]
+    empty = pd.DataFrame({c: pd.Series(dtype=object if c in ("source", "target") else "float64")
+                          for c in ["source", "target", *DIRECTED_RATINGS]})
+    if ties.empty:
+        return empty
+    rated = ties.dropna(subset=ratings, how="all")
+    if rated.empty:
+        return empty
+    rated = rated.assign(_when=pd.to_datetime(rated["date"])).sort_values(
+        "_when", na_position="first", kind="stable")
+    latest = rated.groupby(["source", "target"], sort=False)[ratings].last().reset_index()
+    a, b = latest["source"].astype(str), latest["target"].astype(str)
+    forward = (a <= b).to_numpy()
+    latest["lo"] = np.where(forward, a, b)
+    latest["hi"] = np.where(forward, b, a)
+    latest["d"] = np.where(forward, "st", "ts")
+    latest[ratings] = latest[ratings].astype("float64")
+    wide = latest.pivot_table(index=["lo", "hi"], columns="d", values=ratings, aggfunc="last")
+    wide.columns = [f"{r}_{d}" for r, d in wide.columns]
+    wide = wide.reindex(columns=DIRECTED_RATINGS).astype("float64").reset_index()
+    return wide.rename(columns={"lo": "source", "hi": "target"})
 
 
 def _with_meeting_dates(ties: pd.DataFrame, part: pd.DataFrame) -> pd.DataFrame:

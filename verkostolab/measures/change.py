@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import PeriodError
-from ..graphs import build_graph
+from ..graphs import build_graph, directed_ratings
 from ..tables.data import NetworkData, parse_period
 from .centrality import node_measures
 from .stage import core_members
@@ -157,32 +157,6 @@ def _edge_frame(graph) -> pd.DataFrame:
                          "weight": np.asarray(graph.es["weight"], dtype=float) if graph.ecount() else [],
                          "shared_events": pd.to_numeric(column("shared_events", 0)),
                          "last_date": pd.to_datetime(column("last_date", pd.NaT))})
-
-
-def directed_ratings(ties: pd.DataFrame) -> pd.DataFrame:
-    """The latest knowing/trust/commitment each person reported about each other person.
-
-    One row per (undirected) pair, ``source < target``, with ``knowing_st`` (the source's
-    view of the target), ``knowing_ts`` (the target's view of the source), and so on:
-    the two people's views are kept apart, not averaged.
-    """
-    cols = [f"{r}_{d}" for r in RATINGS for d in ("st", "ts")]
-    if ties.empty:
-        return pd.DataFrame(columns=["source", "target", *cols])
-    rated = ties.dropna(subset=list(RATINGS), how="all")
-    if rated.empty:
-        return pd.DataFrame(columns=["source", "target", *cols])
-    rated = rated.assign(_when=pd.to_datetime(rated["date"])).sort_values("_when", na_position="first")
-    latest = rated.groupby(["source", "target"], sort=False)[list(RATINGS)].last().reset_index()
-    a, b = latest["source"].astype(str), latest["target"].astype(str)
-    forward = (a <= b).to_numpy()
-    latest["lo"] = np.where(forward, a, b)
-    latest["hi"] = np.where(forward, b, a)
-    latest["d"] = np.where(forward, "st", "ts")
-    wide = latest.pivot_table(index=["lo", "hi"], columns="d", values=list(RATINGS), aggfunc="last")
-    wide.columns = [f"{r}_{d}" for r, d in wide.columns]
-    wide = wide.reindex(columns=cols).astype("float64").reset_index()
-    return wide.rename(columns={"lo": "source", "hi": "target"})
 
 
 def _rating_mean(frame: pd.DataFrame, when: str) -> pd.Series:
