@@ -154,3 +154,20 @@ def test_goals_with_a_measure_are_measured_and_free_text_ones_are_not():
     assert free["baseline"] == 8 and free["target"] == 20
     change = compare_periods(data, "2024-01:2024-06", "2024-07:2024-12")
     assert [g["goal_id"] for g in change.to_dict()["goals"]] == ["G1", "G2", "G3", "G4"]
+
+
+def test_a_picture_or_an_assessment_round_without_data_is_an_error():
+    from verkostolab.datasets import generate_sample
+    from verkostolab.measures.assessment import compare_rounds, score
+    from verkostolab.viz import network_picture
+
+    data = plenary_and_groups()
+    with pytest.raises(PeriodError, match="2024-01-15"):
+        network_picture(data, period="2030-01:2030-06", lang="en")
+    sample = generate_sample()
+    with pytest.raises(PeriodError) as caught:
+        score(sample, round="2023-kevät")
+    assert "2024-syksy, 2025-kevät" in caught.value.render("en")
+    assert "2023-kevät" in caught.value.render("fi")
+    with pytest.raises(PeriodError):
+        compare_rounds(sample, "2024-syksy", "2026-syksy", resamples=50)

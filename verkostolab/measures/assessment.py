@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import PeriodError
 from ..tables.data import NetworkData
 from ..i18n import t
 from ..tables.schema import ASSESSMENT_ITEMS
@@ -275,7 +276,7 @@ def score(data: NetworkData, *, round: str | None = None, by=GROUPINGS,
         round = rounds[-1]
     round = str(round)
     if round not in rounds:
-        raise ValueError(f"no assessment round {round!r}; rounds: {', '.join(rounds)}")
+        raise PeriodError("error.round_empty", round=round, rounds=", ".join(rounds))
     matrix = _matrix(data, round)
     dims = _dimension_scores(matrix)
     n = len(matrix)
@@ -429,7 +430,7 @@ def compare_rounds(data: NetworkData, before: str | None = None, after: str | No
         after = after or rounds[-1]
     for r in (before, after):
         if str(r) not in rounds:
-            raise ValueError(f"no assessment round {r!r}; rounds: {', '.join(rounds)}")
+            raise PeriodError("error.round_empty", round=str(r), rounds=", ".join(rounds))
     m0, m1 = _matrix(data, before), _matrix(data, after)
     s0 = pd.concat([_dimension_scores(m0), m0], axis=1)
     s1 = pd.concat([_dimension_scores(m1), m1], axis=1)

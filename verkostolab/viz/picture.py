@@ -113,6 +113,10 @@ def network_picture(data: NetworkData, *, level: str = "person", period=None, ne
     """
     if size_by not in SIZE_MEASURES:
         raise ValueError(f"size_by must be one of {', '.join(SIZE_MEASURES)}")
+    if period is not None and period != "":
+        from ..measures.change import check_period
+
+        check_period(data, period)  # a period without data: an error naming the data's range
     graph = build_graph(data, level=level, period=period, network=network)
     if positions is None:
         base = build_graph(data, level=level) if (period is not None or network is not None) else graph
