@@ -120,6 +120,10 @@ def network_picture(data: NetworkData, *, level: str = "person", period=None, ne
     graph = build_graph(data, level=level, period=period, network=network)
     if positions is None:
         base = build_graph(data, level=level) if (period is not None or network is not None) else graph
+        if backbone_alpha is not None and base.ecount():
+            # Lay out the backbone: the faint ties would pull everybody to the middle.
+            base = base.subgraph_edges(np.flatnonzero(backbone(base, alpha=backbone_alpha)).tolist(),
+                                       delete_vertices=False)
         positions = layout_positions(base, seed=seed)
     positions = layout_positions(graph, fixed=positions, seed=seed)
     measures = node_measures(graph, seed=seed)
@@ -250,7 +254,7 @@ def network_picture(data: NetworkData, *, level: str = "person", period=None, ne
         key = "picture.hidden_backbone" if backbone_alpha is not None else "picture.hidden_weak"
         notes.append(t(key, lang, hidden=hidden, total=all_ties, share=f"{share:.0%}",
                        alpha=backbone_alpha))
-        caption += " · " + notes[-1]
+        caption += "\n" + notes[-1]
     fig.add_layout(Label(x=10, y=10, x_units="screen", y_units="screen", text=caption,
                          text_font_size="10pt", text_color="#444444", name="caption"))
     return Picture(fig, positions, nodes, ties, notes=notes, hidden=hidden)
