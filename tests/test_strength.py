@@ -86,3 +86,18 @@ def test_the_sample_picture_is_a_backbone_not_a_hairball():
     n = g.vcount()
     assert drawn / (n * (n - 1) / 2) <= 0.15
     assert "piilotettu" in picture.notes[0]
+
+
+def test_e_i_on_strength_is_not_swamped_by_the_plenary():
+    from verkostolab.measures import network_measures
+
+    g = build_graph(silo_with_a_bridge())
+    summary = network_measures(g)
+    # By counts, 48 of the 78 ties cross sectors (36 of them only from the plenary).
+    assert summary["cross_sector_share"] == pytest.approx(48 / 78)
+    # By strength: group ties weigh 6 × 1/6 + 1/12, plenary-only ties 1/12.
+    group_tie = 1 + 1 / 12
+    cross = 36 / 12 + 12 * group_tie
+    total = 30 * group_tie + cross
+    assert summary["cross_sector_strength_share"] == pytest.approx(cross / total)
+    assert summary["ei_sector_strength"] == pytest.approx((2 * cross - total) / total)

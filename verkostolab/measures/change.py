@@ -35,7 +35,8 @@ __all__ = ["Change", "STATUSES", "compare_periods", "compare_graphs", "default_p
 
 #: Figures of the whole network compared between the two periods.
 COMPARED = ["nodes", "ties", "density", "components", "largest_component_share",
-            "degree_centralisation", "ei_sector", "cross_sector_share", "ei_organisation",
+            "degree_centralisation", "ei_sector", "cross_sector_share", "ei_sector_strength",
+            "cross_sector_strength_share", "ei_organisation",
             "transitivity", "modularity"]
 
 #: The statuses of a pair between two periods, in the order they are counted.
