@@ -26,6 +26,7 @@ __all__ = [
     "PeriodError",
     "ParameterError",
     "ReportError",
+    "RoundError",
 ]
 
 #: How many problems an error message lists before it says "and N more".
@@ -142,7 +143,8 @@ class UsageError(VerkostolabError, ValueError):
 
 
 class PeriodError(UsageError):
-    """A period that cannot be read, e.g. ``--period huhtikuu``.
+    """A period that cannot be read, e.g. ``--period huhtikuu``, or one that holds no data
+    or lies outside the data (then the message names the data's range).
 
     >>> err = PeriodError(value="huhtikuu")
     >>> print(err.render("en"))
@@ -156,7 +158,8 @@ class PeriodError(UsageError):
 
 class ParameterError(UsageError):
     """A value that is not one of the valid choices (``size_by``, ``by``, ``mode``,
-    ``size``, an assessment round ...).  The message names the value and the choices.
+    ``size``, a notebook parameter's name ...).  The message names the value and the
+    choices.
 
     >>> err = ParameterError(name="mode", value="random", allowed="similar, mixed")
     >>> print(err.render("en"))
@@ -172,3 +175,10 @@ class ReportError(VerkostolabError):
     """A report notebook failed; the message names the cell."""
 
     key = "error.report_cell"
+
+
+class RoundError(PeriodError, ParameterError):
+    """An assessment round that the data does not have: both a period without data and
+    a value that is not one of the choices.  The message names the rounds there are."""
+
+    key = "error.unknown_round"

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ..errors import ParameterError, RoundError
 from ..tables.data import NetworkData
 from ..i18n import t
 from ..tables.schema import ASSESSMENT_ITEMS
@@ -276,7 +276,7 @@ def score(data: NetworkData, *, round: str | None = None, by=GROUPINGS,
         round = rounds[-1]
     round = str(round)
     if round not in rounds:
-        raise ParameterError("error.unknown_round", value=round, allowed=", ".join(rounds))
+        raise RoundError("error.unknown_round", value=round, allowed=", ".join(rounds))
     matrix = _matrix(data, round)
     dims = _dimension_scores(matrix)
     n = len(matrix)
@@ -430,7 +430,7 @@ def compare_rounds(data: NetworkData, before: str | None = None, after: str | No
         after = after or rounds[-1]
     for r in (before, after):
         if str(r) not in rounds:
-            raise ParameterError("error.unknown_round", value=r, allowed=", ".join(rounds))
+            raise RoundError("error.unknown_round", value=r, allowed=", ".join(rounds))
     m0, m1 = _matrix(data, before), _matrix(data, after)
     s0 = pd.concat([_dimension_scores(m0), m0], axis=1)
     s1 = pd.concat([_dimension_scores(m1), m1], axis=1)
