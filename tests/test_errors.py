@@ -166,6 +166,14 @@ def test_wrong_values_on_the_command_line(capsys, tmp_path, lang):
         assert t("error.unexpected", lang, message="").split(":")[0] not in shown
 
 
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_a_file_and_a_store_at_once(capsys, tmp_path, lang):
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\nA,B\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "info", edges, "--store", tmp_path / "s.sqlite", "--lang", lang)
+    assert code == 2 and out == "" and t("cli.path_or_store", lang) in err
+
+
 def test_bad_options_are_usage_errors(capsys):
     code, _, err = run_cli(capsys, "info", "--bogus")
     assert code == 2 and "--bogus" in err
