@@ -25,6 +25,7 @@ __all__ = [
     "UsageError",
     "PeriodError",
     "ParameterError",
+    "OptionError",
     "ReportError",
     "RoundError",
 ]
@@ -169,6 +170,17 @@ class ParameterError(UsageError):
     """
 
     key = "error.parameter"
+
+
+class OptionError(UsageError):
+    """A bad option on the command line: one that does not exist, one that is missing,
+    or a value the option does not take (``error.option.*``).
+
+    >>> print(OptionError("error.option.unknown", option="--bogus").render("en"))
+    No such option: --bogus
+    """
+
+    key = "error.option.value"
 
 
 class ReportError(VerkostolabError):

@@ -9,7 +9,8 @@ import pytest
 
 from verkostolab.cli import main
 from verkostolab.datasets import generate_sample
-from verkostolab.errors import ParameterError, PeriodError, ReportError, UsageError, VerkostolabError
+from verkostolab.errors import (OptionError, ParameterError, PeriodError, ReportError, UsageError,
+                                VerkostolabError)
 from verkostolab.i18n import t
 
 
@@ -35,7 +36,7 @@ def assert_speaks_both(exc: VerkostolabError, key: str, **params):
 
 
 def test_the_types_and_what_they_are():
-    for kind in (PeriodError, ParameterError):
+    for kind in (PeriodError, ParameterError, OptionError):
         assert issubclass(kind, UsageError) and issubclass(kind, ValueError)
         assert issubclass(kind, VerkostolabError)
     from verkostolab import report
@@ -166,11 +167,38 @@ def test_wrong_values_on_the_command_line(capsys, tmp_path, lang):
         assert t("error.unexpected", lang, message="").split(":")[0] not in shown
 
 
-def test_bad_options_are_usage_errors(capsys):
-    code, _, err = run_cli(capsys, "info", "--bogus")
-    assert code == 2 and "--bogus" in err
-    code, _, err = run_cli(capsys, "groups", "--size", "4", "--mode", "mixed")
-    assert code == 2 and "Traceback" not in err
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_a_file_and_a_store_at_once(capsys, tmp_path, lang):
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\nA,B\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "info", edges, "--store", tmp_path / "s.sqlite", "--lang", lang)
+    assert code == 2 and out == "" and t("cli.path_or_store", lang) in err
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_bad_options_are_option_errors_with_catalogue_messages(capsys, lang):
+    def said(*args):
+        code, out, err = run_cli(capsys, "--lang", lang, *args)
+        assert code == 2 and out == "" and "Traceback" not in err
+        message, help_line = err.splitlines()
+        assert help_line == t("cli.try_help", lang, command=f"verkostolab {args[0]}")
+        return message
+
+    assert said("info", "--bogus") == t("error.option.unknown", lang, option="--bogus")
+    assert said("info", "--jsn") == t("error.option.unknown_suggest", lang, option="--jsn",
+                                      suggestions="--json")
+    assert said("groups", "--size", "4", "--mode", "mixed") == t("error.option.choice", lang,
+                                                                 param="'--size'", allowed="2, 3")
+    assert said("groups", "--mode", "mixed") == t("error.option.missing", lang, param="'--size'")
+    assert said("measures", "--top", "x") == t("error.option.integer", lang, param="'--top'")
+    assert said("picture", "--out", "x.html", "--min-weight", "w") == t("error.option.number", lang,
+                                                                        param="'--min-weight'")
+    assert said("groups", "--size", "2", "--mode", "mixed", "--rounds", "0") == t(
+        "error.option.range", lang, param="'--rounds'", range="x>=1")
+    # A value the command itself refuses keeps its own catalogue message inside.
+    assert said("groups", "--size", "2", "--mode", "mixed", "--participants", "P01,NOPE") == t(
+        "error.option.value", lang, param="'--participants'",
+        message=t("groups.error.unknown", lang, ids="NOPE"))
 
 
 def test_apps_show_the_errors_own_message():

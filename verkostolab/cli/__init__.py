@@ -50,6 +50,38 @@ def _lang_of(args: list[str]) -> str:
     return lang
 
 
+def _option_error(exc: click.exceptions.UsageError):
+    """click's own usage errors (an unknown option, a missing one, a value the option does
+    not take) as an :class:`~verkostolab.errors.OptionError` with a catalogue message;
+    ``None`` for the others (their messages are ours already, or click's)."""
+    from ..errors import OptionError
+
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        if exc.possibilities:
+            return OptionError("error.option.unknown_suggest", option=exc.option_name,
+                               suggestions=", ".join(sorted(exc.possibilities)))
+        return OptionError("error.option.unknown", option=exc.option_name)
+    if not isinstance(exc, click.exceptions.BadParameter) or (exc.param is None and not exc.param_hint):
+        return None
+    if exc.param_hint:
+        hints = [exc.param_hint] if isinstance(exc.param_hint, str) else list(exc.param_hint)
+        hint = " / ".join(f"'{h}'" for h in hints)
+    else:
+        hint = exc.param.get_error_hint(exc.ctx)
+    if isinstance(exc, click.exceptions.MissingParameter):
+        return OptionError("error.option.missing", param=hint)
+    kind = exc.param.type if exc.param is not None else None
+    if isinstance(kind, click.Choice):
+        return OptionError("error.option.choice", param=hint, allowed=", ".join(map(str, kind.choices)))
+    if isinstance(kind, (click.IntRange, click.FloatRange)):
+        return OptionError("error.option.range", param=hint, range=kind._describe_range())
+    if kind is click.INT:
+        return OptionError("error.option.integer", param=hint)
+    if kind is click.FLOAT:
+        return OptionError("error.option.number", param=hint)
+    return OptionError("error.option.value", param=hint, message=exc.message)
+
+
 def main(argv=None) -> None:
     """Run the command line; turn every error into a message and an exit status."""
     from ..errors import InputError, UsageError, VerkostolabError
@@ -62,6 +94,15 @@ def main(argv=None) -> None:
             sys.exit(code)
     except click.exceptions.Abort:
         sys.exit(130)
+    except click.exceptions.UsageError as exc:
+        error = _option_error(exc)
+        if error is None:
+            exc.show()
+            sys.exit(exc.exit_code)
+        click.echo(error.render(lang), err=True)
+        if exc.ctx is not None:
+            click.echo(t("cli.try_help", lang, command=exc.ctx.command_path), err=True)
+        sys.exit(2)
     except click.exceptions.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

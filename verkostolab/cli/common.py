@@ -47,7 +47,7 @@ def _load(path_args, store_url, fmt="auto"):
     from ..sources import load
 
     if path_args and store_url:
-        raise click.UsageError(t("cli.path_or_store", _LANG))
+        raise click.UsageError(t("cli.path_or_store", _lang(click.get_current_context())))
     return load([Path(p) for p in path_args] if path_args else None, store=store_url, format=fmt)
 
 
