@@ -60,8 +60,10 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
+from .betweenness import DELTA, PAIR_BUDGET, estimate_betweenness, path_lengths
+
 __all__ = ["NODE_COLUMNS", "node_measures", "communities", "burt_constraint", "EXACT_LIMIT",
-           "PATH_BUDGET", "sample_sizes"]
+           "PATH_BUDGET", "PAIR_BUDGET", "sample_sizes"]
 
 #: Up to this many nodes, betweenness and closeness are exact.
 EXACT_LIMIT = 5000
@@ -272,13 +274,19 @@ def _sampled_sources(n: int, k: int, seed: int) -> np.ndarray:
     return np.sort(rng.choice(n, size=min(k, n), replace=False))
 
 
-def _closeness(graph: ig.Graph, sources=None) -> np.ndarray:
-    """Closeness (Wasserman–Faust); from the distances to ``sources`` when given."""
+def _walkable(lengths):
+    """Tie lengths as igraph takes them (None for unweighted paths)."""
+    return None if lengths is None else np.asarray(lengths, dtype=float).tolist()
+
+
+def _closeness(graph: ig.Graph, sources=None, *, weights=None) -> np.ndarray:
+    """Closeness (Wasserman–Faust); from the distances to ``sources`` when given, along
+    ``weights`` (tie lengths) when given."""
     n = graph.vcount()
     membership = np.asarray(graph.connected_components().membership)
     comp_size = np.bincount(membership)[membership]
     if sources is None:
-        raw = np.asarray(graph.closeness(normalized=True), dtype=float)  # (r-1)/Σd
+        raw = np.asarray(graph.closeness(normalized=True, weights=weights), dtype=float)  # (r-1)/Σd
         raw = np.nan_to_num(raw, nan=0.0)
         return raw * (comp_size - 1) / max(n - 1, 1)
     # Mean distance from the sampled sources in the same component (excluding itself),
@@ -286,7 +294,8 @@ def _closeness(graph: ig.Graph, sources=None) -> np.ndarray:
     total, count = np.zeros(n), np.zeros(n)
     sources = list(sources)
     for i in range(0, len(sources), 16):
-        dist = np.asarray(graph.distances(source=sources[i:i + 16]), dtype=float)
+        dist = np.asarray(graph.distances(source=sources[i:i + 16], weights=weights),
+                          dtype=float)
         reached = np.isfinite(dist) & (dist > 0)
         total += np.where(reached, dist, 0.0).sum(axis=0)
         count += reached.sum(axis=0)
@@ -297,25 +306,47 @@ def _closeness(graph: ig.Graph, sources=None) -> np.ndarray:
 
 def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int = 0,
                   exact_limit: int = EXACT_LIMIT, samples: int | None = None,
-                  budget: float = PATH_BUDGET) -> pd.DataFrame:
+                  budget: float = PATH_BUDGET, epsilon: float | None = None,
+                  delta: float = DELTA, pair_budget: float = PAIR_BUDGET,
+                  weighted_paths: bool = False) -> pd.DataFrame:
     """Every node measure of ``graph`` (see the module text for definitions).
 
     Returns a DataFrame indexed by node id (``id``) with :data:`NODE_COLUMNS`; at the
     person level also ``organisation`` and ``sector``.
 
-    Up to ``exact_limit`` nodes everything is exact.  Above it betweenness and closeness
-    are estimated from sampled sources: ``samples`` of them, or by default as many as
-    ``budget`` allows (:func:`sample_sizes`: 256 on 10,000 people and 100,000 ties; 32,
-    and 64 for closeness, on 100,000 people and a million ties), and communities use one
-    Leiden iteration.  ``attrs["estimated"]`` lists the estimated measures,
-    ``attrs["samples"]`` and ``attrs["closeness_samples"]`` the sources used.
+    Up to ``exact_limit`` nodes everything is exact.  Above it:
 
-    Documented error (``benchmarks/RESULTS.md`` part (c), against exact values; details
-    in the module text): with 256 sources, betweenness rank correlation 0.89–0.98 and a
-    median error of 15 % among the top 1 % (80 % of them found); with 32 sources, as on
-    a 100,000-person network with a million ties, rank correlation 0.80–0.94 and about
-    40 % among the top 1 % (half to two thirds of them found).  Closeness is within
-    0.7 % (256 sources) or 1.5 % (64) at the median.
+    * **betweenness** is estimated from randomly drawn pairs of people and one random
+      shortest path between each (:mod:`verkostolab.measures.betweenness`), with a
+      stated bound: with probability at least ``1 − delta`` (default 90 %) *every*
+      node's ``betweenness`` is within ``epsilon`` of the exact value.  Give
+      ``epsilon`` for a bound of your choice (time grows as 1/ε²); by default the work
+      budget ``pair_budget`` chooses the number of pairs and ε follows (about 0.014 on
+      20,000 people and 105,000 ties, 0.03 on 100,000 people and a million ties);
+    * **closeness** is estimated from sampled sources: ``samples`` of them, or as many
+      as ``budget`` allows (:func:`sample_sizes`, 64 on a million ties);
+    * communities use one Leiden iteration.
+
+    ``attrs["estimated"]`` is a JSON-ready dict from each estimated measure to how it
+    was estimated (for betweenness: method, ``epsilon``, ``delta``, ``pairs`` and a
+    sentence saying what the bound means); empty when everything is exact.
+    ``attrs["pairs"]`` and ``attrs["closeness_samples"]`` give the pairs and sources
+    used (``attrs["samples"]``, the sources, is kept for older code).
+
+    ``weighted_paths=True`` measures betweenness and closeness along weighted paths:
+    a tie's length is ``1/weight``, so a path of strong ties is short (exact below the
+    limit, and above it estimated with the same kind of bound; a weighted pair costs
+    a Dijkstra search from one end, so the budget buys a larger ε).
+
+    Accuracy of the estimate against exact betweenness (``benchmarks/RESULTS.md``
+    part (c), community graphs, median of seeds; sources = the sampled sources used
+    before, at the work budget of a network of a million ties):
+
+    ======================  ==========================  ===========================
+    graph                   sampled sources (32)        sampled pairs (budget)
+    ======================  ==========================  ===========================
+    see RESULTS.md          top-1 % overlap / error     top-1 % overlap / error
+    ======================  ==========================  ===========================
 
     Examples
     --------
@@ -324,6 +355,8 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     >>> m = node_measures(g)
     >>> round(float(m.loc["0", "betweenness_raw"]), 2), int(m.loc["33", "degree"])
     (231.07, 17)
+    >>> m.attrs["estimated"]
+    {}
     """
     n = graph.vcount()
     names = graph.vs["name"] if "name" in graph.vs.attributes() else [str(i) for i in range(n)]
@@ -337,27 +370,37 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     if n == 0:
         for col in NODE_COLUMNS[1:]:
             out[col] = pd.Series(dtype=float)
-        out.attrs.update(estimated=[], samples=0, closeness_samples=0)
+        out.attrs.update(estimated={}, pairs=0, samples=0, closeness_samples=0)
         return out
     edges = _edge_array(graph)
     w_arr = None if w is None else np.asarray(w, dtype=float)
     out["degree"] = graph.degree()
     out["strength"] = graph.strength(weights=w) if w is not None else graph.degree()
-    estimated: list[str] = []
+    lengths = closeness_lengths = None
+    if weighted_paths:
+        if w_arr is None:
+            raise ValueError("weighted_paths=True needs tie weights (the weight attribute)")
+        lengths = path_lengths(w_arr)  # 1/w, scaled to integers for exact comparisons
+        closeness_lengths = 1.0 / w_arr
+    estimated: dict = {}
+    used_pairs = used_c = 0
     if n <= exact_limit:
-        raw = np.asarray(graph.betweenness(directed=False), dtype=float)
-        out["closeness"] = _closeness(graph)
-        used = used_c = 0
+        raw = np.asarray(graph.betweenness(directed=False, weights=_walkable(lengths)),
+                         dtype=float)
+        out["closeness"] = _closeness(graph, weights=_walkable(closeness_lengths))
     else:
-        k_b, k_c = sample_sizes(n, graph.ecount(), samples=samples, budget=budget)
-        sources = _sampled_sources(n, k_b, seed)
-        # igraph counts each (source, target) pair once when sources are given; the
-        # exact undirected count halves the ordered pairs, hence the scaling by n/k.
-        raw = np.asarray(graph.betweenness(directed=False, sources=sources.tolist(),
-                                           targets=None), dtype=float) * n / len(sources)
-        out["closeness"] = _closeness(graph, _sampled_sources(n, k_c, seed).tolist())
-        estimated = ["betweenness", "betweenness_raw", "closeness"]
-        used, used_c = k_b, k_c
+        _, k_c = sample_sizes(n, graph.ecount(), samples=samples, budget=budget)
+        est = estimate_betweenness(graph, edges=edges, seed=seed, epsilon=epsilon,
+                                   delta=delta, budget=pair_budget, lengths=lengths)
+        raw = est.raw
+        out["closeness"] = _closeness(graph, _sampled_sources(n, k_c, seed).tolist(),
+                                      weights=_walkable(closeness_lengths))
+        how = est.describe()
+        estimated = {"betweenness": how, "betweenness_raw": dict(how),
+                     "closeness": {"method": "sampled sources (mean distance from them)",
+                                   "sources": int(k_c),
+                                   "paths": "weighted" if weighted_paths else "steps"}}
+        used_pairs, used_c = est.pairs, k_c
     pairs = (n - 1) * (n - 2) / 2
     out["betweenness_raw"] = raw
     out["betweenness"] = raw / pairs if pairs > 0 else 0.0
@@ -376,7 +419,8 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     for col in ("knowing", "trust", "commitment"):
         out[col] = (np.asarray(graph.vs[col], dtype=float) if col in graph.vs.attributes()
                     else np.nan)
-    out.attrs.update(estimated=estimated, samples=used, closeness_samples=used_c)
+    out.attrs.update(estimated=estimated, pairs=used_pairs, samples=used_c,
+                     closeness_samples=used_c)
     front = [c for c in ("name", "organisation", "sector") if c in out.columns]
     return out[front + [c for c in NODE_COLUMNS if c not in front]]
 
