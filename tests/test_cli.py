@@ -172,3 +172,21 @@ def test_blank_rows_are_counted_and_shown(tmp_path):
     result = run("check", str(path), "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert "2 blank row(s) left out" in result.stdout
+
+
+def test_measures_json_says_how_betweenness_was_estimated(tmp_path):
+    import igraph as ig
+
+    g = ig.Graph.Barabasi(5200, 2, start_from=ig.Graph.Ring(3))  # above the exact limit
+    edges = tmp_path / "large.csv"
+    edges.write_text("source,target\n" + "\n".join(f"p{a},p{b}" for a, b in g.get_edgelist()) + "\n",
+                     encoding="utf-8")
+    out = run("measures", edges, "--json")
+    assert out.returncode == 0, out.stderr
+    estimated = json.loads(out.stdout)["network"]["estimated"]
+    how = estimated["betweenness"]
+    assert how["method"].startswith("pair sampling") and 0 < how["epsilon"] < 0.05
+    assert how["delta"] == 0.1 and how["pairs"] >= 1000
+    assert "within" in how["meaning"]
+    assert estimated["closeness"]["sources"] == 256
+    assert estimated["average_path_length"] == {"method": "sampled sources", "sources": 256}

@@ -236,6 +236,7 @@ _LEVEL = click.Choice(["person", "organisation", "sector", "network"])
 def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
     from .build import build_graph
     from .measures import network_measures, network_stage, node_measures
+    from .notebook import estimate_sentence
 
     lang = _lang(ctx)
     data = _load(paths, store_url)
@@ -248,7 +249,11 @@ def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
     network["stage"] = stage.code
     network["stage_evidence"] = {k: _jsonable(v) for k, v in stage.evidence.items()}
     network["level"] = level
-    network["estimated"] = sorted(set(nodes.attrs.get("estimated", [])) | set(summary.estimated))
+    # How each estimated figure was estimated (JSON-ready): betweenness names its
+    # method and bound (ε, δ); the path figures of the network their sampled sources.
+    network["estimated"] = dict(nodes.attrs.get("estimated") or {})
+    for key in summary.estimated:
+        network["estimated"][key] = {"method": "sampled sources", "sources": summary.sources}
     if as_json:
         records = []
         for node_id, row in nodes.iterrows():
@@ -264,9 +269,14 @@ def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
         click.echo(f"  {t(f'measure.{key}', lang):<44} {shown:>8}")
     click.echo(f"  {t('measure.stage', lang):<44} {stage.label(lang)}")
     click.echo("  " + stage.explain(lang))
-    if network["estimated"]:
-        click.echo(t("measures.estimated", lang, samples=nodes.attrs.get("samples", 0),
-                     measures=", ".join(network["estimated"])))
+    sourced = [k for k, how in network["estimated"].items() if "sources" in how]
+    if sourced:
+        sources = sorted({network["estimated"][k]["sources"] for k in sourced})
+        click.echo(t("measures.estimated", lang, samples="/".join(map(str, sources)),
+                     measures=", ".join(sourced)))
+    sentence = estimate_sentence(nodes, lang)
+    if sentence:
+        click.echo(sentence)
     click.echo(t("measures.top", lang))
     cols = ["degree", "strength", "betweenness", "closeness", "constraint", "community"]
     head = nodes.sort_values("betweenness", ascending=False).head(top)

@@ -10,7 +10,8 @@ import pandas as pd
 
 from .i18n import catalogue, default_lang, t
 
-__all__ = ["heading", "text", "summary_table", "measure_table", "top_table", "stage_markdown"]
+__all__ = ["heading", "text", "summary_table", "measure_table", "top_table", "stage_markdown",
+           "estimate_note", "estimate_sentence"]
 
 
 def heading(key: str, lang: str | None = None, *, level: int = 2, **params):
@@ -73,3 +74,35 @@ def stage_markdown(stage, lang: str | None = None):
     from IPython.display import Markdown
 
     return Markdown(f"**{t('measure.stage', lang)}: {stage.label(lang)}.** {stage.explain(lang)}")
+
+
+def estimate_sentence(nodes: pd.DataFrame, lang: str | None = None) -> str | None:
+    """The sentence that says how betweenness was estimated and what its bound (ε, δ)
+    means, or None when it is exact (``nodes`` from ``node_measures``).
+
+    >>> import igraph as ig
+    >>> from verkostolab.measures import node_measures
+    >>> g = ig.Graph.Barabasi(300, 2)
+    >>> estimate_sentence(node_measures(g), "en") is None
+    True
+    >>> print(estimate_sentence(node_measures(g, exact_limit=100, epsilon=0.05), "en"))
+    ... # doctest: +ELLIPSIS
+    Betweenness is estimated from 1... randomly drawn pairs of people ... within 0.05 of its exact value (ε = 0.05, δ = 0.1)...
+    """
+    how = (nodes.attrs.get("estimated") or {}).get("betweenness")
+    if not isinstance(how, dict):
+        return None
+    pairs = f"{how['pairs']:,}"
+    if (lang or default_lang()) == "fi":
+        pairs = pairs.replace(",", "\u00a0")
+    return t("measures.estimated_betweenness", lang, pairs=pairs,
+             epsilon=f"{how['epsilon']:.2g}", delta=f"{how['delta']:g}",
+             confidence=f"{1 - how['delta']:.0%}")
+
+
+def estimate_note(nodes: pd.DataFrame, lang: str | None = None):
+    """:func:`estimate_sentence` as Markdown for a notebook or report (None when exact)."""
+    from IPython.display import Markdown
+
+    sentence = estimate_sentence(nodes, lang)
+    return None if sentence is None else Markdown(f"*{sentence}*")
