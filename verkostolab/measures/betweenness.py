@@ -59,6 +59,7 @@ from dataclasses import dataclass
 
 import igraph as ig
 import numpy as np
+import scipy.sparse as sp
 
 __all__ = ["BetweennessEstimate", "estimate_betweenness", "pairs_for", "epsilon_for",
            "vertex_diameter_bound", "path_lengths", "DELTA", "RK_CONSTANT", "PAIR_BUDGET"]
@@ -70,7 +71,7 @@ RK_CONSTANT = 0.5
 
 #: Tie ends the sampled pairs may visit when neither ε nor a number of pairs is given
 #: (see :func:`estimate_betweenness`); pairs are clipped to :data:`_PAIRS`.
-PAIR_BUDGET = 16_000_000
+PAIR_BUDGET = 24_000_000
 _PAIRS = (1_000, 200_000)
 _WEIGHTED_PAIRS = (100, 200_000)
 _PILOT = 256
@@ -134,51 +135,64 @@ def epsilon_for(pairs: int, vd: int, delta: float = DELTA, n: int | None = None)
     return eps_b if n is None or n <= 2 else eps_b * n / (n - 2)
 
 
-def vertex_diameter_bound(graph: ig.Graph, membership: np.ndarray | None = None) -> int:
+def vertex_diameter_bound(graph: ig.Graph, membership: np.ndarray | None = None,
+                          csr=None) -> int:
     """An upper bound of the number of nodes on any shortest path (unweighted).
 
-    One breadth-first search per component of three or more nodes, from its first
-    node: every shortest path there has at most ``2·ecc + 1`` nodes (and at most as many
-    as the component has).
+    One breadth-first search from one node of every component at once (the components
+    are apart, so the searches do not meet): in a component where that node's
+    eccentricity is ``e`` every shortest path has at most ``2·e + 1`` nodes (and at most
+    as many as the component has).
+
+    >>> vertex_diameter_bound(ig.Graph.Ring(10) + ig.Graph(n=2, edges=[(0, 1)]))
+    10
     """
     n = graph.vcount()
     if n == 0:
         return 0
     if membership is None:
         membership = np.asarray(graph.connected_components().membership)
+    if csr is None:
+        csr = _csr(n, np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2))
+    indptr, indices = csr[0], csr[1]
     sizes = np.bincount(membership)
-    first = np.full(len(sizes), n)
-    np.minimum.at(first, membership, np.arange(n))
-    big = np.flatnonzero(sizes >= 3)
-    bound = int(min(sizes.max(), 2)) if len(sizes) else 0
-    if len(big):
-        ecc = np.asarray(graph.eccentricity(vertices=first[big].tolist()), dtype=np.int64)
-        bound = max(bound, int(np.minimum(2 * ecc + 1, sizes[big]).max()))
-    return bound
+    roots = np.full(len(sizes), n)
+    np.minimum.at(roots, membership, np.arange(n))
+    dist = np.full(n, -1, dtype=np.int64)
+    dist[roots] = 0
+    frontier, level = roots, 0
+    while len(frontier):
+        level += 1
+        _, nb, _ = _expand(indptr, indices, frontier)
+        dist[nb[dist[nb] < 0]] = level
+        frontier = np.flatnonzero(dist == level)
+    ecc = np.zeros(len(sizes), dtype=np.int64)
+    np.maximum.at(ecc, membership, dist)
+    return int(np.minimum(2 * ecc + 1, sizes).max())
 
 
 def _csr(n: int, edges: np.ndarray):
-    """Both directions of every tie (loops left out, parallel ties kept) as CSR."""
+    """Both directions of every tie as CSR ``(indptr, indices, mult)`` (loops left out);
+    ``mult`` counts parallel ties (None when there are none): each is a path of its own,
+    as in igraph."""
     a, b = edges[:, 0], edges[:, 1]
     keep = a != b
     a, b = a[keep], b[keep]
-    src = np.concatenate([a, b])
-    dst = np.concatenate([b, a])
-    order = np.argsort(src, kind="stable")
-    indices = dst[order].astype(np.int64)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return indptr, indices
+    both = sp.csr_matrix((np.ones(2 * len(a)), (np.concatenate([a, b]), np.concatenate([b, a]))),
+                         shape=(n, n))
+    both.sum_duplicates()
+    mult = both.data if len(both.data) and both.data.max() > 1 else None
+    return both.indptr.astype(np.int64), both.indices.astype(np.int64), mult
 
 
-def _expand(indptr, indices, fp, fv):
-    """The ties leaving frontier nodes ``fv`` of pairs ``fp``: (pair, parent row, neighbour)."""
+def _expand(indptr, indices, fv):
+    """The ties leaving nodes ``fv``: (row of ``fv``, neighbour, position in ``indices``)."""
     deg = indptr[fv + 1] - indptr[fv]
     total = int(deg.sum())
     rows = np.repeat(np.arange(len(fv)), deg)
     ends = np.cumsum(deg)
     pos = np.arange(total) - np.repeat(ends - deg, deg) + np.repeat(indptr[fv], deg)
-    return rows, indices[pos], total
+    return rows, indices[pos], pos
 
 
 def _choose(group: np.ndarray, weight: np.ndarray, n_groups: int, rng) -> np.ndarray:
@@ -196,8 +210,10 @@ def _choose(group: np.ndarray, weight: np.ndarray, n_groups: int, rng) -> np.nda
 class _Sampler:
     """Balanced bidirectional searches for a batch of pairs at once (unweighted)."""
 
-    def __init__(self, n: int, indptr: np.ndarray, indices: np.ndarray, batch: int):
-        self.n, self.indptr, self.indices = n, indptr, indices
+    def __init__(self, n: int, csr, batch: int):
+        self.n = n
+        self.indptr, self.indices, self.mult = csr
+        indptr = self.indptr
         self.deg = np.diff(indptr)
         self.batch = batch
         cells = batch * n
@@ -239,22 +255,28 @@ class _Sampler:
                 sel = grow[front_p[side]]
                 fp, fv = front_p[side][sel], front_v[side][sel]
                 keep_p, keep_v = front_p[side][~sel], front_v[side][~sel]
-                rows, nb, total = _expand(indptr, indices, fp, fv)
-                self.visits += total
+                rows, nb, pos = _expand(indptr, indices, fv)
+                self.visits += len(nb)
                 pp = fp[rows]
                 key = nb * width + pp
                 new = level[key] < 0
-                rows, key, pp, nb = rows[new], key[new], pp[new], nb[new]
-                np.add.at(sigma, key, sigma[(fv * width + fp)[rows]])
+                rows, key, pp, nb, pos = rows[new], key[new], pp[new], nb[new], pos[new]
+                paths = sigma[(fv * width + fp)[rows]]  # paths to the parent, one per tie
+                if self.mult is not None:
+                    paths = paths * self.mult[pos]
+                # Each new node once: the last of its ties to write owns it; the paths of
+                # all its ties are summed there.
                 idx = np.arange(len(key), dtype=np.int32)
                 self.owner[key] = idx
-                first = self.owner[key] == idx  # each new node once
+                rep = self.owner[key]
+                first = rep == idx
+                total = np.bincount(rep, weights=paths, minlength=len(key))
                 key, p_new, v_new = key[first], pp[first], nb[first]
+                sigma[key] = total[first]
                 depth[side, grow] += 1
                 level[key] = depth[side, p_new]
                 touched[side].append(key)
-                cost[side, grow] = 0
-                np.add.at(cost[side], p_new, self.deg[v_new])
+                cost[side, grow] = np.bincount(p_new, weights=self.deg[v_new], minlength=k)[grow]
                 met = self.level[other][key] >= 0
                 done = np.zeros(k, dtype=bool)
                 if met.any():
@@ -303,12 +325,13 @@ class _Sampler:
                 cur_p, cur, lev = cur_p[go], cur[go], lev[go]
                 if len(cur) == 0:
                     break
-                rows, nb, total = _expand(self.indptr, self.indices, cur_p, cur)
-                self.visits += total
+                rows, nb, pos = _expand(self.indptr, self.indices, cur)
+                self.visits += len(nb)
                 key = nb * width + cur_p[rows]
                 ok = level[key] == (lev - 1)[rows]
-                rows, nb, key = rows[ok], nb[ok], key[ok]
-                pick = _choose(rows, sigma[key], len(cur), rng)
+                rows, nb, key, pos = rows[ok], nb[ok], key[ok], pos[ok]
+                paths = sigma[key] if self.mult is None else sigma[key] * self.mult[pos]
+                pick = _choose(rows, paths, len(cur), rng)
                 cur, lev = nb[pick], lev - 1
                 np.add.at(counts, cur, 1)
 
@@ -325,16 +348,15 @@ def _draw_pairs(n: int, r: int, rng) -> tuple[np.ndarray, np.ndarray]:
     return s, t
 
 
-def _sample_unweighted(n: int, edges: np.ndarray, pairs: int | None, budget: float | None,
+def _sample_unweighted(n: int, csr, pairs: int | None, budget: float | None,
                        rng, membership: np.ndarray, limits: tuple[int, int]):
     """Counts of sampled paths through each node, the pairs drawn and the tie ends visited.
 
     With ``pairs`` None the number follows ``budget``: a pilot of a few hundred pairs
     (then set aside, so that the number used does not depend on the pairs it counts)
     measures the tie ends one pair visits, and the budget buys that many."""
-    indptr, indices = _csr(n, edges)
     batch = _batch_size(n)
-    sampler = _Sampler(n, indptr, indices, batch)
+    sampler = _Sampler(n, csr, batch)
     if pairs is None:
         pilot = max(_PILOT, batch)
         s, t = _draw_pairs(n, pilot, rng)
@@ -414,16 +436,18 @@ def estimate_betweenness(graph: ig.Graph, *, edges: np.ndarray, seed: int = 0,
         membership = np.asarray(graph.connected_components().membership)
     if n < 3:
         return BetweennessEstimate(np.zeros(n), "exact", 0.0, delta, 0, n, weighted)
+    csr = None
     if weighted:
         vd = int(np.bincount(membership).max())  # networkit's bound for weighted paths
     else:
-        vd = vertex_diameter_bound(graph, membership)
+        csr = _csr(n, edges)
+        vd = vertex_diameter_bound(graph, membership, csr)
     if pairs is None and epsilon is not None:
         pairs = pairs_for(epsilon, vd, delta, n)
     rng = np.random.default_rng(seed)
     scale = n * (n - 1) / 2  # share of ordered pairs → paths over unordered pairs
     if not weighted:
-        counts, pairs, visits = _sample_unweighted(n, edges, pairs, budget, rng, membership,
+        counts, pairs, visits = _sample_unweighted(n, csr, pairs, budget, rng, membership,
                                                    _PAIRS)
         method = "pair sampling (Riondato–Kornaropoulos), balanced bidirectional search"
         return BetweennessEstimate(counts / pairs * scale, method,
