@@ -4,7 +4,8 @@ Definitions (documented here because libraries differ):
 
 * ``degree`` counts neighbours; ``strength`` sums tie weights.
 * ``betweenness_raw`` counts shortest paths through a node (unweighted paths: every tie
-  is one step, as in networkx's default), ``betweenness`` divides it by
+  is one step, as in networkx's default; with ``weighted_paths=True`` a tie is
+  ``1/weight`` long, so strong ties make short paths), ``betweenness`` divides it by
   ``(n-1)(n-2)/2``, the number of pairs that could pass through it.
 * ``closeness`` is the Wasserman–Faust form networkx uses by default: ``(r-1)/(n-1) ·
   (r-1)/Σd`` where ``r`` is the size of the node's component, so that it is defined on
@@ -19,34 +20,49 @@ Definitions (documented here because libraries differ):
 * ``knowing``, ``trust``, ``commitment``: means of the ratings of the node's reported ties.
 
 **Large networks.**  Up to ``exact_limit`` nodes (default 5,000) every path measure is
-exact.  Above it, betweenness and closeness are estimated from randomly chosen source
-nodes and scaled by ``n/k``; the result's ``attrs["estimated"]`` then lists them and
-``attrs["samples"]`` / ``attrs["closeness_samples"]`` say how many sources were used.
-The number of sources follows a budget of work, not a fixed count: each measure may
-visit about :data:`PATH_BUDGET` (128 million) tie ends, and one source costs ``4m``
-visits in betweenness (search and dependency pass) and ``2m`` in closeness, so
-``k = PATH_BUDGET / 4m`` and ``PATH_BUDGET / 2m``, clipped to 16–256.  A network of
-10,000 people and 100,000 ties gets 256 and 256 sources, one of 100,000 people and
-1,000,000 ties 32 and 64 (every measure in 9–12 seconds on a 2-core machine, where 256
-sources took 60–80).
-Communities then use one Leiden iteration instead of iterating to a stable partition
-(modularity within 0.005 of the stable one on the synthetic networks tried:
-event networks and community graphs of 5,000–100,000 people).
+exact.  Above it the path measures are estimated and ``attrs["estimated"]`` says how
+(a JSON-ready dict from measure to method; empty when everything is exact):
+
+* **Betweenness** comes from randomly drawn pairs of people and one random shortest
+  path between each (Riondato & Kornaropoulos 2016; the search and the reasons for it
+  are in :mod:`verkostolab.measures.betweenness`).  The estimate states its error: with
+  probability at least ``1 − δ`` (δ = 0.1 by default) every node's ``betweenness`` is
+  within ε of the exact value, at once.  ``epsilon=`` sets ε (pairs grow as 1/ε²);
+  by default a work budget sets the pairs — each may visit :data:`PAIR_BUDGET` (24
+  million) tie ends in all, measured per pair on a pilot of a few hundred pairs — and ε
+  follows: 0.013 on 20,000 people and 105,000 ties (19,000 pairs), 0.023 on 100,000
+  people and a million ties (6,200 pairs, 3–4 s).  ``attrs["pairs"]`` gives the pairs.
+* **Closeness** comes from randomly chosen source nodes, scaled by ``n/k``; the number
+  of sources follows a budget of work: :data:`PATH_BUDGET` (128 million) tie-end
+  visits, ``2m`` a source, so ``k = PATH_BUDGET / 2m`` clipped to 16–256 (256 on
+  100,000 ties, 64 on a million; ``samples=`` fixes it).  ``attrs["closeness_samples"]``
+  gives the sources.
+* Communities use one Leiden iteration instead of iterating to a stable partition
+  (modularity within 0.005 of the stable one on the synthetic networks tried: event
+  networks and community graphs of 5,000–100,000 people).
 
 Error of the estimates, measured by ``benchmarks/measures.py`` part (c) against exact
-values on a 6,000-person community network (48,000 ties) and a 5,200-person network
-projected from an event log (444,000 ties), three seeds each (``benchmarks/RESULTS.md``):
+values, three seeds each (``benchmarks/RESULTS.md``); "before" are the sampled sources
+this module used until issue 21 (32 on a network of a million ties, 256 on up to
+125,000 ties):
 
-* 256 sources: betweenness Spearman rank correlation 0.89–0.98, median relative error
-  15 % among the top 1 % (single nodes off by up to 70 %), 80–82 % of the true top 1 %
-  found; closeness Spearman 0.98–0.99, median relative error 0.7 %.
-* 32 sources (64 for closeness), as on a network of a million ties: betweenness
-  Spearman 0.80–0.94, median relative error about 40 % among the top 1 % (single
-  nodes off by up to 200–350 %), about half to two thirds of the true top 1 % found; closeness
-  Spearman 0.91–0.97, median relative error 1.5 %.  Read betweenness at that size as
-  "who is among the brokers", not as a precise ranking; give ``samples=256`` (about
-  five times the time of the path measures) for a closer one.
-* Totals are nearly unbiased (Σ estimate / Σ exact 0.95–1.03).
+* **Betweenness, 20,000-person community graph (105,000 ties)**: the pairs (ε = 0.013)
+  found 86–90 % of the exact top 1 % with a median relative error of 9 % among them, in
+  about 4 s; before, 32 sources found 30–33 % (error 46 %), 256 sources 64–65 % (28 %).
+  The largest error of any node was 0.0011–0.0030, well inside ε.
+* **Event network, 5,200 people and 444,000 ties**: pairs (ε = 0.014) 86–94 % (7 %);
+  before 59–71 % with 32 sources (39 %), 82–88 % with 256 (15 %).
+* **100,000 people, a million ties** (exact values would take hours): two independent
+  estimates at the default budget agree on 38 % of their top 1 % (before: 18 % with 32
+  sources, 31 % with 256); see ``benchmarks/RESULTS.md`` for their agreement with a
+  tighter reference.  At this size read betweenness as "who is among the brokers", or
+  give a smaller ``epsilon`` (0.01 takes about five times as long).
+* The bound is absolute, so nodes far below ε are ranked by chance: rank correlation
+  over all nodes is lower than with sources (Spearman 0.83 against 0.84–0.90 at 20,000
+  people), while the top — the brokers — is found far better.  Totals are unbiased
+  (Σ estimate / Σ exact 0.997–1.004).
+* Closeness (sources, unchanged): Spearman 0.98–0.99 and median relative error 0.7 %
+  with 256 sources, 0.91–0.97 and 1.5 % with 64.
 """
 
 from __future__ import annotations
@@ -321,8 +337,8 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
       stated bound: with probability at least ``1 − delta`` (default 90 %) *every*
       node's ``betweenness`` is within ``epsilon`` of the exact value.  Give
       ``epsilon`` for a bound of your choice (time grows as 1/ε²); by default the work
-      budget ``pair_budget`` chooses the number of pairs and ε follows (about 0.014 on
-      20,000 people and 105,000 ties, 0.03 on 100,000 people and a million ties);
+      budget ``pair_budget`` chooses the number of pairs and ε follows (0.013 on
+      20,000 people and 105,000 ties, 0.023 on 100,000 people and a million ties);
     * **closeness** is estimated from sampled sources: ``samples`` of them, or as many
       as ``budget`` allows (:func:`sample_sizes`, 64 on a million ties);
     * communities use one Leiden iteration.
@@ -338,15 +354,23 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     limit, and above it estimated with the same kind of bound; a weighted pair costs
     a Dijkstra search from one end, so the budget buys a larger ε).
 
-    Accuracy of the estimate against exact betweenness (``benchmarks/RESULTS.md``
-    part (c), community graphs, median of seeds; sources = the sampled sources used
-    before, at the work budget of a network of a million ties):
+    Accuracy of estimated betweenness against exact values (``benchmarks/RESULTS.md``
+    part (c), three seeds; "before" = the sampled sources used until issue 21, 32 as on
+    a million ties and 256 as on up to 125,000 ties; overlap = share of the exact top
+    1 % found in the estimated top 1 %, error = median relative error among them):
 
-    ======================  ==========================  ===========================
-    graph                   sampled sources (32)        sampled pairs (budget)
-    ======================  ==========================  ===========================
-    see RESULTS.md          top-1 % overlap / error     top-1 % overlap / error
-    ======================  ==========================  ===========================
+    ===========================  ================  ================  ====================
+    network                      32 sources        256 sources       pairs (default ε)
+    ===========================  ================  ================  ====================
+    community, 2,500 people      0.52–0.72, 36 %   0.84–0.92, 13 %   0.96, 2 % (ε 0.008)
+    community, 20,000 people     0.30–0.33, 46 %   0.64–0.65, 28 %   0.86–0.90, 9 % (0.013)
+    events, 5,200 people         0.59–0.71, 39 %   0.82–0.88, 15 %   0.86–0.94, 7 % (0.014)
+    community, 100,000 people    exact values would take hours: see RESULTS.md (ε 0.023)
+    ===========================  ================  ================  ====================
+
+    On 100,000 people and a million ties every node measure takes about as long as
+    before (the pairs take 3–4 s where 32 sources took 3; ``benchmarks/RESULTS.md``
+    part (b)).
 
     Examples
     --------
