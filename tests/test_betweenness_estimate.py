@@ -159,3 +159,13 @@ def test_bounds_and_sample_sizes_agree():
         assert vertex_diameter_bound(g) >= g.diameter() + 1
     assert path_lengths(np.array([1.0, 4.0])).tolist() == [4.0, 1.0]
     assert path_lengths(np.array([0.5, 2.5])).tolist() == pytest.approx([2.0, 0.4])
+
+
+def test_stage_without_node_measures_uses_the_estimate_above_the_limit():
+    from verkostolab.measures import network_stage
+
+    # A star of 5,100 people is a hub-and-spoke network: its centre lies on every path.
+    g = _named(ig.Graph.Star(5_100))
+    stage = network_stage(g)
+    assert stage.code == "hub_and_spoke"
+    assert stage.evidence["top_betweenness"] == pytest.approx(1.0, abs=0.05)
