@@ -52,11 +52,12 @@ this module used until issue 21 (32 on a network of a million ties, 256 on up to
   The largest error of any node was 0.0011–0.0030, well inside ε.
 * **Event network, 5,200 people and 444,000 ties**: pairs (ε = 0.014) 86–94 % (7 %);
   before 59–71 % with 32 sources (39 %), 82–88 % with 256 (15 %).
-* **100,000 people, a million ties** (exact values would take hours): two independent
-  estimates at the default budget agree on 38 % of their top 1 % (before: 18 % with 32
-  sources, 31 % with 256); see ``benchmarks/RESULTS.md`` for their agreement with a
-  tighter reference.  At this size read betweenness as "who is among the brokers", or
-  give a smaller ``epsilon`` (0.01 takes about five times as long).
+* **100,000 people, a million ties** (exact values would take hours): against a
+  tighter reference (the mean of two estimates at ε = 0.01) the default (ε = 0.023)
+  finds 48–53 % of the top 1 % (before: 28–33 % with 32 sources, 41–43 % with 256), and
+  two independent estimates agree on 38 % of their top 1 % (18 %, 31 %).  At this size
+  read betweenness as "who is among the brokers", or give a smaller ``epsilon`` (0.01
+  takes about five times as long).
 * The bound is absolute, so nodes far below ε are ranked by chance: rank correlation
   over all nodes is lower than with sources (Spearman 0.83 against 0.84–0.90 at 20,000
   people), while the top — the brokers — is found far better.  Totals are unbiased
@@ -365,12 +366,15 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     community, 2,500 people      0.52–0.72, 36 %   0.84–0.92, 13 %   0.96, 2 % (ε 0.008)
     community, 20,000 people     0.30–0.33, 46 %   0.64–0.65, 28 %   0.86–0.90, 9 % (0.013)
     events, 5,200 people         0.59–0.71, 39 %   0.82–0.88, 15 %   0.86–0.94, 7 % (0.014)
-    community, 100,000 people    exact values would take hours: see RESULTS.md (ε 0.023)
+    community, 100,000 people    0.28–0.33, 59 %   0.41–0.43, 40 %   0.48–0.53, 45 % (0.023)
+                                 (against a tighter pair reference, not exact values)
     ===========================  ================  ================  ====================
 
-    On 100,000 people and a million ties every node measure takes about as long as
-    before (the pairs take 3–4 s where 32 sources took 3; ``benchmarks/RESULTS.md``
-    part (b)).
+    On 100,000 people and a million ties the pairs take about as long as the 32
+    sources did (0.83–1.02× in three side-by-side runs, 2.1× in one), all node measures
+    1.06× and 1.42× the time before in two runs on a busy machine
+    (``benchmarks/RESULTS.md``).  At 100,000 people (ε = 0.023) the default finds about
+    half of the top 1 % (32 sources: under a third).
 
     Examples
     --------
