@@ -92,12 +92,11 @@ def estimate_sentence(nodes: pd.DataFrame, lang: str | None = None) -> str | Non
     how = (nodes.attrs.get("estimated") or {}).get("betweenness")
     if not isinstance(how, dict):
         return None
-    pairs = f"{how['pairs']:,}"
-    if (lang or default_lang()) == "fi":
-        pairs = pairs.replace(",", "\u00a0")
+    pairs, confidence = f"{how['pairs']:,}", f"{1 - how['delta']:.0%}"
+    if (lang or default_lang()) == "fi":  # 71 429 pairs, 90 %
+        pairs, confidence = pairs.replace(",", "\u00a0"), confidence.replace("%", "\u00a0%")
     return t("measures.estimated_betweenness", lang, pairs=pairs,
-             epsilon=f"{how['epsilon']:.2g}", delta=f"{how['delta']:g}",
-             confidence=f"{1 - how['delta']:.0%}")
+             epsilon=f"{how['epsilon']:.2g}", delta=f"{how['delta']:g}", confidence=confidence)
 
 
 def estimate_note(nodes: pd.DataFrame, lang: str | None = None):
