@@ -11,7 +11,8 @@ import pandas as pd
 from .i18n import catalogue, default_lang, t
 
 __all__ = ["heading", "text", "summary_table", "measure_table", "top_table", "stage_markdown",
-           "goals_table"]
+           "goals_table",
+           "estimate_note", "estimate_sentence"]
 
 
 def heading(key: str, lang: str | None = None, *, level: int = 2, **params):
@@ -97,3 +98,34 @@ def goals_table(goals, lang: str | None = None) -> pd.DataFrame:
                                           else "–"),
         })
     return pd.DataFrame(rows)
+
+
+def estimate_sentence(nodes: pd.DataFrame, lang: str | None = None) -> str | None:
+    """The sentence that says how betweenness was estimated and what its bound (ε, δ)
+    means, or None when it is exact (``nodes`` from ``node_measures``).
+
+    >>> import igraph as ig
+    >>> from verkostolab.measures import node_measures
+    >>> g = ig.Graph.Barabasi(300, 2)
+    >>> estimate_sentence(node_measures(g), "en") is None
+    True
+    >>> print(estimate_sentence(node_measures(g, exact_limit=100, epsilon=0.05), "en"))
+    ... # doctest: +ELLIPSIS
+    Betweenness is estimated from 1... randomly drawn pairs of people ... within 0.05 of its exact value (ε = 0.05, δ = 0.1)...
+    """
+    how = (nodes.attrs.get("estimated") or {}).get("betweenness")
+    if not isinstance(how, dict):
+        return None
+    pairs, confidence = f"{how['pairs']:,}", f"{1 - how['delta']:.0%}"
+    if (lang or default_lang()) == "fi":  # 71 429 pairs, 90 %
+        pairs, confidence = pairs.replace(",", "\u00a0"), confidence.replace("%", "\u00a0%")
+    return t("measures.estimated_betweenness", lang, pairs=pairs,
+             epsilon=f"{how['epsilon']:.2g}", delta=f"{how['delta']:g}", confidence=confidence)
+
+
+def estimate_note(nodes: pd.DataFrame, lang: str | None = None):
+    """:func:`estimate_sentence` as Markdown for a notebook or report (None when exact)."""
+    from IPython.display import Markdown
+
+    sentence = estimate_sentence(nodes, lang)
+    return None if sentence is None else Markdown(f"*{sentence}*")

@@ -242,3 +242,21 @@ def test_report_with_a_misspelt_parameter_stops_and_lists_the_valid_names(tmp_pa
     assert not out.exists()
     fi = run("report", "-p", "jakso", "x", "--out", out)
     assert fi.returncode != 0 and "jakso" in fi.stderr and "Mitään ei ajettu" in fi.stderr
+
+
+def test_measures_json_says_how_betweenness_was_estimated(tmp_path):
+    import igraph as ig
+
+    g = ig.Graph.Barabasi(5200, 2, start_from=ig.Graph.Ring(3))  # above the exact limit
+    edges = tmp_path / "large.csv"
+    edges.write_text("source,target\n" + "\n".join(f"p{a},p{b}" for a, b in g.get_edgelist()) + "\n",
+                     encoding="utf-8")
+    out = run("measures", edges, "--json")
+    assert out.returncode == 0, out.stderr
+    estimated = json.loads(out.stdout)["network"]["estimated"]
+    how = estimated["betweenness"]
+    assert how["method"].startswith("pair sampling") and 0 < how["epsilon"] < 0.05
+    assert how["delta"] == 0.1 and how["pairs"] >= 1000
+    assert "within" in how["meaning"]
+    assert estimated["closeness"]["sources"] == 256
+    assert estimated["average_path_length"] == {"method": "sampled sources", "sources": 256}

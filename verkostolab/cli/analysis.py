@@ -28,6 +28,7 @@ __all__ = ["measures_command", "change_command", "picture_command", "COMMANDS"]
 @click.pass_context
 def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
     from ..measures import analyse
+    from ..notebook import estimate_sentence
 
     lang = _lang(ctx)
     data = _load(paths, store_url)
@@ -50,9 +51,14 @@ def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
         click.echo(f"  {t(f'measure.{key}', lang):<44} {shown:>8}")
     click.echo(f"  {t('measure.stage', lang):<44} {stage.label(lang)}")
     click.echo("  " + stage.explain(lang))
-    if network["estimated"]:
-        click.echo(t("measures.estimated", lang, samples=nodes.attrs.get("samples", 0),
-                     measures=", ".join(network["estimated"])))
+    sourced = [k for k, how in network["estimated"].items() if "sources" in how]
+    if sourced:
+        sources = sorted({network["estimated"][k]["sources"] for k in sourced})
+        click.echo(t("measures.estimated", lang, samples="/".join(map(str, sources)),
+                     measures=", ".join(sourced)))
+    sentence = estimate_sentence(nodes, lang)
+    if sentence:
+        click.echo(sentence)
     click.echo(t("measures.top", lang))
     cols = ["degree", "strength", "betweenness", "closeness", "constraint", "community"]
     head = nodes.sort_values("betweenness", ascending=False).head(top)

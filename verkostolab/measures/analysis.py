@@ -33,8 +33,8 @@ class Analysis:
     Build it with :func:`analyse`, which returns the same object for the same data and
     options.  Attributes: ``graph`` (:class:`igraph.Graph`), ``nodes`` (node measures,
     a DataFrame by id), ``summary`` (:class:`~verkostolab.measures.NetworkSummary`),
-    ``stage`` (:class:`~verkostolab.measures.Stage`), ``estimated`` (the measures that
-    were estimated rather than computed exactly).
+    ``stage`` (:class:`~verkostolab.measures.Stage`), ``estimated`` (how each measure that
+    was estimated rather than computed exactly was estimated).
     """
 
     def __init__(self, data: NetworkData, *, level: str = "person", period=None, network=None,
@@ -90,8 +90,13 @@ class Analysis:
         return network_stage(self.graph, self.nodes)
 
     @property
-    def estimated(self) -> list[str]:
-        return sorted(set(self.nodes.attrs.get("estimated", [])) | set(self.summary.estimated))
+    def estimated(self) -> dict:
+        """How each estimated figure was estimated (JSON-ready; empty when all are exact):
+        betweenness names its method and bound (ε, δ), path figures their sources."""
+        out = dict(self.nodes.attrs.get("estimated") or {})
+        for key in self.summary.estimated:
+            out.setdefault(key, {"method": "sampled sources", "sources": int(self.summary.sources)})
+        return out
 
     def to_dict(self) -> dict:
         """The network figures, the stage and its evidence, as plain values."""

@@ -23,34 +23,50 @@ Definitions (documented here because libraries differ):
 * ``knowing``, ``trust``, ``commitment``: means of the ratings of the node's reported ties.
 
 **Large networks.**  Up to ``exact_limit`` nodes (default 5,000) every path measure is
-exact.  Above it, betweenness and closeness are estimated from randomly chosen source
-nodes and scaled by ``n/k``; the result's ``attrs["estimated"]`` then lists them and
-``attrs["samples"]`` / ``attrs["closeness_samples"]`` say how many sources were used.
-The number of sources follows a budget of work, not a fixed count: each measure may
-visit about :data:`PATH_BUDGET` (128 million) tie ends, and one source costs ``4m``
-visits in betweenness (search and dependency pass) and ``2m`` in closeness, so
-``k = PATH_BUDGET / 4m`` and ``PATH_BUDGET / 2m``, clipped to 16–256.  A network of
-10,000 people and 100,000 ties gets 256 and 256 sources, one of 100,000 people and
-1,000,000 ties 32 and 64 (every measure in 9–12 seconds on a 2-core machine, where 256
-sources took 60–80).
-Communities then use one Leiden iteration instead of iterating to a stable partition
-(modularity within 0.005 of the stable one on the synthetic networks tried:
-event networks and community graphs of 5,000–100,000 people).
+exact.  Above it the path measures are estimated and ``attrs["estimated"]`` says how
+(a JSON-ready dict from measure to method; empty when everything is exact):
+
+* **Betweenness** comes from randomly drawn pairs of people and one random shortest
+  path between each (Riondato & Kornaropoulos 2016; the search and the reasons for it
+  are in :mod:`verkostolab.measures.betweenness`).  The estimate states its error: with
+  probability at least ``1 − δ`` (δ = 0.1 by default) every node's ``betweenness`` is
+  within ε of the exact value, at once.  ``epsilon=`` sets ε (pairs grow as 1/ε²);
+  by default a work budget sets the pairs — each may visit :data:`PAIR_BUDGET` (24
+  million) tie ends in all, measured per pair on a pilot of a few hundred pairs — and ε
+  follows: 0.013 on 20,000 people and 105,000 ties (19,000 pairs), 0.023 on 100,000
+  people and a million ties (6,200 pairs, 3–4 s).  ``attrs["pairs"]`` gives the pairs.
+* **Closeness** comes from randomly chosen source nodes, scaled by ``n/k``; the number
+  of sources follows a budget of work: :data:`PATH_BUDGET` (128 million) tie-end
+  visits, ``2m`` a source, so ``k = PATH_BUDGET / 2m`` clipped to 16–256 (256 on
+  100,000 ties, 64 on a million; ``samples=`` fixes it).  ``attrs["closeness_samples"]``
+  gives the sources.
+* Communities use one Leiden iteration instead of iterating to a stable partition
+  (modularity within 0.005 of the stable one on the synthetic networks tried: event
+  networks and community graphs of 5,000–100,000 people).
 
 Error of the estimates, measured by ``benchmarks/measures.py`` part (c) against exact
-values on a 6,000-person community network (48,000 ties) and a 5,200-person network
-projected from an event log (444,000 ties), three seeds each (``benchmarks/RESULTS.md``):
+values, three seeds each (``benchmarks/RESULTS.md``); "before" are the sampled sources
+this module used until issue 21 (32 on a network of a million ties, 256 on up to
+125,000 ties):
 
-* 256 sources: betweenness Spearman rank correlation 0.89–0.98, median relative error
-  15 % among the top 1 % (single nodes off by up to 70 %), 80–82 % of the true top 1 %
-  found; closeness Spearman 0.98–0.99, median relative error 0.7 %.
-* 32 sources (64 for closeness), as on a network of a million ties: betweenness
-  Spearman 0.80–0.94, median relative error about 40 % among the top 1 % (single
-  nodes off by up to 200–350 %), about half to two thirds of the true top 1 % found; closeness
-  Spearman 0.91–0.97, median relative error 1.5 %.  Read betweenness at that size as
-  "who is among the brokers", not as a precise ranking; give ``samples=256`` (about
-  five times the time of the path measures) for a closer one.
-* Totals are nearly unbiased (Σ estimate / Σ exact 0.95–1.03).
+* **Betweenness, 20,000-person community graph (105,000 ties)**: the pairs (ε = 0.013)
+  found 86–90 % of the exact top 1 % with a median relative error of 9 % among them, in
+  about 4 s; before, 32 sources found 30–33 % (error 46 %), 256 sources 64–65 % (28 %).
+  The largest error of any node was 0.0011–0.0030, well inside ε.
+* **Event network, 5,200 people and 444,000 ties**: pairs (ε = 0.014) 86–94 % (7 %);
+  before 59–71 % with 32 sources (39 %), 82–88 % with 256 (15 %).
+* **100,000 people, a million ties** (exact values would take hours): against a
+  tighter reference (the mean of two estimates at ε = 0.01) the default (ε = 0.023)
+  finds 48–53 % of the top 1 % (before: 28–33 % with 32 sources, 41–43 % with 256), and
+  two independent estimates agree on 38 % of their top 1 % (18 %, 31 %).  At this size
+  read betweenness as "who is among the brokers", or give a smaller ``epsilon`` (0.01
+  takes about five times as long).
+* The bound is absolute, so nodes far below ε are ranked by chance: rank correlation
+  over all nodes is lower than with sources (Spearman 0.83 against 0.84–0.90 at 20,000
+  people), while the top — the brokers — is found far better.  Totals are unbiased
+  (Σ estimate / Σ exact 0.997–1.004).
+* Closeness (sources, unchanged): Spearman 0.98–0.99 and median relative error 0.7 %
+  with 256 sources, 0.91–0.97 and 1.5 % with 64.
 """
 
 from __future__ import annotations
@@ -64,8 +80,10 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
+from .betweenness import DELTA, PAIR_BUDGET, estimate_betweenness, path_lengths
+
 __all__ = ["NODE_COLUMNS", "node_measures", "communities", "burt_constraint", "EXACT_LIMIT",
-           "PATH_BUDGET", "sample_sizes"]
+           "PATH_BUDGET", "PAIR_BUDGET", "sample_sizes"]
 
 #: Up to this many nodes, betweenness and closeness are exact.
 EXACT_LIMIT = 5000
@@ -276,13 +294,19 @@ def _sampled_sources(n: int, k: int, seed: int) -> np.ndarray:
     return np.sort(rng.choice(n, size=min(k, n), replace=False))
 
 
-def _closeness(graph: ig.Graph, sources=None) -> np.ndarray:
-    """Closeness (Wasserman–Faust); from the distances to ``sources`` when given."""
+def _walkable(lengths):
+    """Tie lengths as igraph takes them (None for unweighted paths)."""
+    return None if lengths is None else np.asarray(lengths, dtype=float).tolist()
+
+
+def _closeness(graph: ig.Graph, sources=None, *, weights=None) -> np.ndarray:
+    """Closeness (Wasserman–Faust); from the distances to ``sources`` when given, along
+    ``weights`` (tie lengths) when given."""
     n = graph.vcount()
     membership = np.asarray(graph.connected_components().membership)
     comp_size = np.bincount(membership)[membership]
     if sources is None:
-        raw = np.asarray(graph.closeness(normalized=True), dtype=float)  # (r-1)/Σd
+        raw = np.asarray(graph.closeness(normalized=True, weights=weights), dtype=float)  # (r-1)/Σd
         raw = np.nan_to_num(raw, nan=0.0)
         return raw * (comp_size - 1) / max(n - 1, 1)
     # Mean distance from the sampled sources in the same component (excluding itself),
@@ -290,7 +314,8 @@ def _closeness(graph: ig.Graph, sources=None) -> np.ndarray:
     total, count = np.zeros(n), np.zeros(n)
     sources = list(sources)
     for i in range(0, len(sources), 16):
-        dist = np.asarray(graph.distances(source=sources[i:i + 16]), dtype=float)
+        dist = np.asarray(graph.distances(source=sources[i:i + 16], weights=weights),
+                          dtype=float)
         reached = np.isfinite(dist) & (dist > 0)
         total += np.where(reached, dist, 0.0).sum(axis=0)
         count += reached.sum(axis=0)
@@ -301,7 +326,8 @@ def _closeness(graph: ig.Graph, sources=None) -> np.ndarray:
 
 def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int = 0,
                   exact_limit: int = EXACT_LIMIT, samples: int | None = None,
-                  budget: float = PATH_BUDGET, paths: str = "strength") -> pd.DataFrame:
+                  budget: float = PATH_BUDGET, paths: str = "strength", epsilon: float | None = None,
+                  delta: float = DELTA, pair_budget: float = PAIR_BUDGET) -> pd.DataFrame:
     """Every node measure of ``graph`` (see the module text for definitions).
 
     ``paths``: ``"strength"`` (default) measures betweenness on weighted paths, a tie's
@@ -310,19 +336,49 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     Returns a DataFrame indexed by node id (``id``) with :data:`NODE_COLUMNS`; at the
     person level also ``organisation`` and ``sector``.
 
-    Up to ``exact_limit`` nodes everything is exact.  Above it betweenness and closeness
-    are estimated from sampled sources: ``samples`` of them, or by default as many as
-    ``budget`` allows (:func:`sample_sizes`: 256 on 10,000 people and 100,000 ties; 32,
-    and 64 for closeness, on 100,000 people and a million ties), and communities use one
-    Leiden iteration.  ``attrs["estimated"]`` lists the estimated measures,
-    ``attrs["samples"]`` and ``attrs["closeness_samples"]`` the sources used.
+    Up to ``exact_limit`` nodes everything is exact.  Above it:
 
-    Documented error (``benchmarks/RESULTS.md`` part (c), against exact values; details
-    in the module text): with 256 sources, betweenness rank correlation 0.89–0.98 and a
-    median error of 15 % among the top 1 % (80 % of them found); with 32 sources, as on
-    a 100,000-person network with a million ties, rank correlation 0.80–0.94 and about
-    40 % among the top 1 % (half to two thirds of them found).  Closeness is within
-    0.7 % (256 sources) or 1.5 % (64) at the median.
+    * **betweenness** is estimated from randomly drawn pairs of people and one random
+      shortest path between each (:mod:`verkostolab.measures.betweenness`), with a
+      stated bound: with probability at least ``1 − delta`` (default 90 %) *every*
+      node's ``betweenness`` is within ``epsilon`` of the exact value.  Give
+      ``epsilon`` for a bound of your choice (time grows as 1/ε²); by default the work
+      budget ``pair_budget`` chooses the number of pairs and ε follows (0.013 on
+      20,000 people and 105,000 ties, 0.023 on 100,000 people and a million ties);
+    * **closeness** is estimated from sampled sources: ``samples`` of them, or as many
+      as ``budget`` allows (:func:`sample_sizes`, 64 on a million ties);
+    * communities use one Leiden iteration.
+
+    ``attrs["estimated"]`` is a JSON-ready dict from each estimated measure to how it
+    was estimated (for betweenness: method, ``epsilon``, ``delta``, ``pairs`` and a
+    sentence saying what the bound means); empty when everything is exact.
+    ``attrs["pairs"]`` and ``attrs["closeness_samples"]`` give the pairs and sources
+    used (``attrs["samples"]``, the sources, is kept for older code).
+
+    With ``paths="strength"`` (the default) betweenness follows weighted paths above the
+    limit too, estimated with the same kind of bound (a weighted pair costs a Dijkstra
+    search from one end, so the budget buys a larger ε); closeness counts steps.
+
+    Accuracy of estimated betweenness against exact values (``benchmarks/RESULTS.md``
+    part (c), three seeds; "before" = the sampled sources used until issue 21, 32 as on
+    a million ties and 256 as on up to 125,000 ties; overlap = share of the exact top
+    1 % found in the estimated top 1 %, error = median relative error among them):
+
+    ===========================  ================  ================  ====================
+    network                      32 sources        256 sources       pairs (default ε)
+    ===========================  ================  ================  ====================
+    community, 2,500 people      0.52–0.72, 36 %   0.84–0.92, 13 %   0.96, 2 % (ε 0.008)
+    community, 20,000 people     0.30–0.33, 46 %   0.64–0.65, 28 %   0.86–0.90, 9 % (0.013)
+    events, 5,200 people         0.59–0.71, 39 %   0.82–0.88, 15 %   0.86–0.94, 7 % (0.014)
+    community, 100,000 people    0.28–0.33, 59 %   0.41–0.43, 40 %   0.48–0.53, 45 % (0.023)
+                                 (against a tighter pair reference, not exact values)
+    ===========================  ================  ================  ====================
+
+    On 100,000 people and a million ties the pairs take about as long as the 32
+    sources did (0.83–1.02× in three side-by-side runs, 2.1× in one), all node measures
+    1.06× and 1.42× the time before in two runs on a busy machine
+    (``benchmarks/RESULTS.md``).  At 100,000 people (ε = 0.023) the default finds about
+    half of the top 1 % (32 sources: under a third).
 
     Examples
     --------
@@ -331,6 +387,8 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     >>> m = node_measures(g)
     >>> round(float(m.loc["0", "betweenness_raw"]), 2), int(m.loc["33", "degree"])
     (231.07, 17)
+    >>> m.attrs["estimated"]
+    {}
     """
     n = graph.vcount()
     names = graph.vs["name"] if "name" in graph.vs.attributes() else [str(i) for i in range(n)]
@@ -344,31 +402,36 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     if n == 0:
         for col in NODE_COLUMNS[1:]:
             out[col] = pd.Series(dtype=float)
-        out.attrs.update(estimated=[], samples=0, closeness_samples=0)
+        out.attrs.update(estimated={}, pairs=0, samples=0, closeness_samples=0)
         return out
     edges = _edge_array(graph)
     w_arr = None if w is None else np.asarray(w, dtype=float)
     out["degree"] = graph.degree()
     out["strength"] = graph.strength(weights=w) if w is not None else graph.degree()
-    estimated: list[str] = []
-    lengths = _path_lengths(w_arr) if paths == "strength" else None
     if paths not in ("strength", "steps"):
         raise ValueError(f"paths must be 'strength' or 'steps', not {paths!r}")
+    lengths = _path_lengths(w_arr) if paths == "strength" else None
+    estimated: dict = {}
+    used_pairs = used_c = 0
     if n <= exact_limit:
         raw = np.asarray(graph.betweenness(directed=False, weights=lengths), dtype=float)
         out["closeness"] = _closeness(graph)
-        used = used_c = 0
     else:
-        k_b, k_c = sample_sizes(n, graph.ecount(), samples=samples, budget=budget)
-        sources = _sampled_sources(n, k_b, seed)
-        # igraph counts each (source, target) pair once when sources are given; the
-        # exact undirected count halves the ordered pairs, hence the scaling by n/k.
-        raw = np.asarray(graph.betweenness(directed=False, sources=sources.tolist(),
-                                           targets=None, weights=lengths),
-                         dtype=float) * n / len(sources)
+        _, k_c = sample_sizes(n, graph.ecount(), samples=samples, budget=budget)
+        pair_lengths = None
+        if lengths is not None:
+            # Integer lengths (lcm/weight) where the weights allow: equal paths compare exactly.
+            positive = np.isfinite(w_arr).all() and (w_arr > 0).all()
+            pair_lengths = path_lengths(w_arr) if positive else np.asarray(lengths, dtype=float)
+        est = estimate_betweenness(graph, edges=edges, seed=seed, epsilon=epsilon,
+                                   delta=delta, budget=pair_budget, lengths=pair_lengths)
+        raw = est.raw
         out["closeness"] = _closeness(graph, _sampled_sources(n, k_c, seed).tolist())
-        estimated = ["betweenness", "betweenness_raw", "closeness"]
-        used, used_c = k_b, k_c
+        how = est.describe()
+        estimated = {"betweenness": how, "betweenness_raw": dict(how),
+                     "closeness": {"method": "sampled sources (mean distance from them)",
+                                   "sources": int(k_c), "paths": "steps"}}
+        used_pairs, used_c = est.pairs, k_c
     pairs = (n - 1) * (n - 2) / 2
     out["betweenness_raw"] = raw
     out["betweenness"] = raw / pairs if pairs > 0 else 0.0
@@ -387,7 +450,8 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     for col in ("knowing", "trust", "commitment"):
         out[col] = (np.asarray(graph.vs[col], dtype=float) if col in graph.vs.attributes()
                     else np.nan)
-    out.attrs.update(estimated=estimated, samples=used, closeness_samples=used_c)
+    out.attrs.update(estimated=estimated, pairs=used_pairs, samples=used_c,
+                     closeness_samples=used_c)
     front = [c for c in ("name", "organisation", "sector") if c in out.columns]
     return out[front + [c for c in NODE_COLUMNS if c not in front]]
 

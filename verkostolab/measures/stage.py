@@ -3,7 +3,9 @@
 1. ``fragments`` — scattered fragments: no component holds half of the people.
 2. ``hub_and_spoke`` — a single hub: one person carries the network (Freeman degree
    centralisation ≥ 0.5, or one person lies on at least half of all shortest paths,
-   normalised betweenness ≥ 0.5).
+   normalised betweenness ≥ 0.5; above 5,000 people the betweenness of ``nodes``, or
+   the same pair-sampled estimate as :func:`~verkostolab.measures.node_measures`, whose
+   stated ε is far below the 0.5 that decides).
 3. ``multi_hub`` — a multi-hub small world: several hubs, short paths, clustering well
    above chance (the default when neither 1, 2 nor 4 holds).
 4. ``core_periphery`` — a dense core with a periphery: the largest component holds at
@@ -87,9 +89,16 @@ def network_stage(graph: ig.Graph, nodes: pd.DataFrame | None = None,
     degrees = np.asarray(graph.degree(), dtype=float)
     centralisation = float((degrees.max() - degrees).sum() / ((n - 1) * (n - 2))) if n > 2 else 0.0
     if nodes is not None and "betweenness" in nodes:
-        top_betweenness = float(nodes["betweenness"].max())
+        top_betweenness = float(nodes["betweenness"].max())  # the same (estimated) values
     else:
-        raw = np.asarray(graph.betweenness(directed=False))
+        from .centrality import EXACT_LIMIT, _edge_array
+
+        if n > EXACT_LIMIT:  # as node_measures estimates it (pairs, stated bound)
+            from .betweenness import estimate_betweenness
+
+            raw = estimate_betweenness(graph, edges=_edge_array(graph)).raw
+        else:
+            raw = np.asarray(graph.betweenness(directed=False))
         top_betweenness = float(raw.max() / ((n - 1) * (n - 2) / 2)) if n > 2 else 0.0
     core = core_members(graph)
     core_share = float(core.mean())

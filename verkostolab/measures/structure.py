@@ -44,6 +44,7 @@ class NetworkSummary:
 
     values: dict
     estimated: list[str] = field(default_factory=list)
+    sources: int = 0  #: sources sampled for the estimated path figures
 
     def __getitem__(self, key):
         return self.values[key]
@@ -166,7 +167,7 @@ def network_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: in
         values["strong_tie_share"] = float("nan")
     values["strong_threshold"] = strong_threshold
     values["reciprocity"] = reciprocity(ties) if ties is not None else float("nan")
-    return NetworkSummary(values, estimated)
+    return NetworkSummary(values, estimated, samples if estimated else 0)
 
 
 def boundary_spanners(graph: ig.Graph, *, by: str = "sector", data=None) -> pd.DataFrame:
