@@ -121,7 +121,7 @@ def import_data(store: Store, data: NetworkData, *, source: str | None = None) -
 
 def _import(store: Store, validate_against, source: str) -> ImportReport:
     result = store.write_tables(validate_against, source)
-    return ImportReport(source, store.url, result.data.counts(), result.skipped, result.left_out,
+    return ImportReport(source, store._shown_url(), result.data.counts(), result.skipped, result.left_out,
                         result.merged.changes if result.merged is not None else [])
 
 

@@ -53,7 +53,7 @@ def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, n
                 click.echo(proposal.render(lang))
                 click.echo(t("identity.proposal.written", lang, path=out))
                 again = ["verkostolab", "import", *map(str, paths)]
-                again += ["--store", store_url] if store_url else []
+                again += ["--store", store._shown_url()] if store_url else []
                 again += ["--format", fmt] if fmt != "auto" else []
                 click.echo(t("cli.import.merge_next", lang, path=out,
                              command=" ".join(shlex.quote(a) for a in again)))

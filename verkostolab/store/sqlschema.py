@@ -116,7 +116,7 @@ class _Schema(_Engine):
                              [{"key": "schema_version", "value": str(SCHEMA_VERSION)},
                               {"key": "created_at", "value": dt.datetime.now().isoformat()}])
             elif int(version) > SCHEMA_VERSION:
-                raise StoreError("error.store", url=self.url,
+                raise StoreError("error.store", url=self._shown_url(),
                                  reason=t("error.schema_version", None, found=version,
                                           supported=SCHEMA_VERSION))
 
