@@ -71,7 +71,7 @@ class ImportReport:
 
 
 def import_files(store: Store, paths, *, format: str = "auto", encoding: str | None = None,
-                 merges=None) -> ImportReport:
+                 merges=None, network: str | None = None) -> ImportReport:
     """Validate files against ``store`` and import them in one transaction.
 
     Raises :class:`~verkostolab.errors.InputError` (listing every problem) and leaves the
@@ -79,8 +79,10 @@ def import_files(store: Store, paths, *, format: str = "auto", encoding: str | N
     person (see :func:`propose_merges` and :mod:`verkostolab.tables.identity`): the actors
     it joins become one before anything is written, empty fields of stored actors are
     filled from the merged rows, and :attr:`ImportReport.merged` says what changed.
+    ``network`` is the network of every imported event whose network is empty
+    (:func:`verkostolab.io.set_network`).
     """
-    raws, source = read_raws(paths, format=format, encoding=encoding)
+    raws, source = read_raws(paths, format=format, encoding=encoding, network=network)
 
     def validate_against(existing):
         result = validate(raws, source=source, existing=existing)
@@ -92,11 +94,11 @@ def import_files(store: Store, paths, *, format: str = "auto", encoding: str | N
 
 
 def propose_merges(store: Store, paths, *, format: str = "auto", encoding: str | None = None,
-                   lang: str | None = None) -> identity.MergeProposal:
+                   lang: str | None = None, network: str | None = None) -> identity.MergeProposal:
     """Who in ``paths`` (and between them and ``store``) is probably one person under two
     names or accounts: a :class:`verkostolab.tables.identity.MergeProposal`.  Nothing is
     written; raises :class:`~verkostolab.errors.InputError` for invalid files."""
-    raws, source = read_raws(paths, format=format, encoding=encoding)
+    raws, source = read_raws(paths, format=format, encoding=encoding, network=network)
     if not store.exists():
         return identity.propose_merges(validate(raws, source=source).data, lang=lang)
     existing = store.load(refused=True)

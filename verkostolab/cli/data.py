@@ -30,9 +30,10 @@ __all__ = ["import_command", "check_command", "info_command", "template_command"
 @click.option("--merge-report", "merge_report", type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE", help=t("cli.import.opt.merge_report", _LANG))
 @click.option("--no-merge", "no_merge", is_flag=True, help=t("cli.import.opt.no_merge", _LANG))
+@click.option("--network", "network", metavar="NAME", help=t("cli.opt.network", _LANG))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
-def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, no_merge, as_json):
+def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, no_merge, network, as_json):
     from ..ingest import import_files, propose_merges
     from ..store import Store
 
@@ -42,7 +43,8 @@ def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, n
     store = Store(store_url)
     if not merges and not no_merge:
         # Nobody is merged silently: proposals stop the import until a person decides.
-        proposal = propose_merges(store, list(paths), format=fmt, encoding=encoding, lang=lang)
+        proposal = propose_merges(store, list(paths), format=fmt, encoding=encoding, lang=lang,
+                                  network=network)
         if not proposal.empty:
             out = merge_report or Path(f"{Path(paths[0]).stem}.{t('cli.import.merge_file', lang)}.xlsx")
             proposal.write(out, lang=lang)
@@ -55,10 +57,12 @@ def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, n
                 again = ["verkostolab", "import", *map(str, paths)]
                 again += ["--store", store._shown_url()] if store_url else []
                 again += ["--format", fmt] if fmt != "auto" else []
+                again += ["--network", network] if network else []
                 click.echo(t("cli.import.merge_next", lang, path=out,
                              command=" ".join(shlex.quote(a) for a in again)))
             ctx.exit(2)
-    report = import_files(store, list(paths), format=fmt, encoding=encoding, merges=merges)
+    report = import_files(store, list(paths), format=fmt, encoding=encoding, merges=merges,
+                          network=network)
     if as_json:
         _echo_json(report.to_dict())
     else:
@@ -71,13 +75,14 @@ def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, n
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS),
               default="auto", show_default=True, help=t("cli.opt.format", _LANG))
 @click.option("--encoding", default=None, help=t("cli.opt.encoding", _LANG))
+@click.option("--network", "network", metavar="NAME", help=t("cli.opt.network", _LANG))
 @click.pass_context
-def check_command(ctx, paths, fmt, encoding):
+def check_command(ctx, paths, fmt, encoding, network):
     from .. import io
 
     from ..tables.validation import render_left_out
 
-    result = io.read_validated(list(paths), format=fmt, encoding=encoding)
+    result = io.read_validated(list(paths), format=fmt, encoding=encoding, network=network)
     click.echo(t("import.validated", _lang(ctx), source=", ".join(str(p) for p in paths)))
     _print_counts(result.data, _lang(ctx))
     for line in render_left_out(result.left_out, _lang(ctx)):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from ..tables.data import NetworkData
 from ..errors import FormatError, InputError, Problem
 from ..tables.schema import table_for_name
@@ -19,7 +21,8 @@ from .text import read_text_table
 from .workbook import (CSV_SUFFIXES, read_csv_folder_raw, read_csv_table_raw, read_workbook_raw,
                        write_csv_folder, write_template, write_workbook)
 
-__all__ = ["FORMATS", "read", "read_raw", "read_raws", "read_validated", "detect_format", "write_workbook",
+__all__ = ["FORMATS", "read", "read_raw", "read_raws", "read_validated", "detect_format", "set_network",
+           "write_workbook",
            "write_csv_folder", "write_template"]
 
 #: Readers of the platforms' own export formats: format name -> (module, reader,
@@ -127,18 +130,21 @@ def read_raw(path, *, format: str = "auto", encoding: str | None = None) -> list
 
 
 def read_validated(paths, *, format: str = "auto", encoding: str | None = None,
-                   existing: NetworkData | None = None) -> ValidationResult:
+                   existing: NetworkData | None = None, network: str | None = None) -> ValidationResult:
     """Read one or more files as one data set and validate them together.
 
-    Problems of all files are collected before anything is raised.
+    Problems of all files are collected before anything is raised.  ``network`` is the
+    network of every event whose network is empty (see :func:`set_network`).
     """
-    raws, source = read_raws(paths, format=format, encoding=encoding)
+    raws, source = read_raws(paths, format=format, encoding=encoding, network=network)
     return validate(raws, source=source, existing=existing)
 
 
-def read_raws(paths, *, format: str = "auto", encoding: str | None = None) -> tuple[list[RawTable], str]:
+def read_raws(paths, *, format: str = "auto", encoding: str | None = None,
+              network: str | None = None) -> tuple[list[RawTable], str]:
     """Raw tables of one or more files, and their names as one source text.  Problems of
-    all files are collected before anything is raised."""
+    all files are collected before anything is raised.  ``network``: see
+    :func:`set_network`."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     raws, problems = [], []
@@ -150,7 +156,33 @@ def read_raws(paths, *, format: str = "auto", encoding: str | None = None) -> tu
     source = ", ".join(str(p) for p in paths)
     if problems:
         raise InputError(problems, source=source)
+    if network is not None and str(network).strip():
+        set_network(raws, str(network).strip())
     return raws, source
+
+
+def set_network(raws: list[RawTable], network: str) -> int:
+    """Give every event of ``raws`` whose network is empty the network ``network``
+    (``--network NAME`` of ``import`` and ``check``: Teams, Slack and Forms exports,
+    calendars, any file with events).  A network already given is kept.  Returns how
+    many events got it.
+
+    >>> raw = RawTable.from_records("events", ["event_id", "network"], [["E1", None], ["E2", "X"]], [2, 3])
+    >>> set_network([raw], "Kiertotalous"), list(raw.frame["network"])
+    (1, ['Kiertotalous', 'X'])
+    """
+    changed = 0
+    for raw in raws:
+        if raw.table != "events":
+            continue
+        if "network" not in raw.frame.columns:
+            raw.frame["network"] = pd.Series([None] * len(raw.frame), index=raw.frame.index, dtype=object)
+            raw.headers.setdefault("network", "network")
+        column = raw.frame["network"]
+        empty = column.isna() | (column.astype(str).str.strip() == "")
+        raw.frame.loc[empty, "network"] = network
+        changed += int(empty.sum())
+    return changed
 
 
 def read(paths, *, format: str = "auto", encoding: str | None = None) -> NetworkData:
