@@ -31,20 +31,24 @@ __all__ = ["import_command", "check_command", "info_command", "template_command"
               metavar="FILE", help=t("cli.import.opt.merge_report", _LANG))
 @click.option("--no-merge", "no_merge", is_flag=True, help=t("cli.import.opt.no_merge", _LANG))
 @click.option("--network", "network", metavar="NAME", help=t("cli.opt.network", _LANG))
+@click.option("--strict/--lenient", "strict", default=None, help=t("cli.opt.strict", _LANG) + " / "
+              + t("cli.opt.lenient", _LANG))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
-def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, no_merge, network, as_json):
+def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, no_merge, network,
+                   strict, as_json):
     from ..ingest import import_files, propose_merges
     from ..store import Store
 
     lang = _lang(ctx)
+    lenient = None if strict is None else not strict
     if merges and no_merge:
         raise click.UsageError(t("cli.import.merges_or_no_merge", lang))
     store = Store(store_url)
     if not merges and not no_merge:
         # Nobody is merged silently: proposals stop the import until a person decides.
         proposal = propose_merges(store, list(paths), format=fmt, encoding=encoding, lang=lang,
-                                  network=network)
+                                  network=network, lenient=lenient)
         if not proposal.empty:
             out = merge_report or Path(f"{Path(paths[0]).stem}.{t('cli.import.merge_file', lang)}.xlsx")
             proposal.write(out, lang=lang)
@@ -58,11 +62,12 @@ def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, n
                 again += ["--store", store._shown_url()] if store_url else []
                 again += ["--format", fmt] if fmt != "auto" else []
                 again += ["--network", network] if network else []
+                again += ["--strict" if strict else "--lenient"] if strict is not None else []
                 click.echo(t("cli.import.merge_next", lang, path=out,
                              command=" ".join(shlex.quote(a) for a in again)))
             ctx.exit(2)
     report = import_files(store, list(paths), format=fmt, encoding=encoding, merges=merges,
-                          network=network)
+                          network=network, lenient=lenient)
     if as_json:
         _echo_json(report.to_dict())
     else:
@@ -76,17 +81,31 @@ def import_command(ctx, paths, store_url, fmt, encoding, merges, merge_report, n
               default="auto", show_default=True, help=t("cli.opt.format", _LANG))
 @click.option("--encoding", default=None, help=t("cli.opt.encoding", _LANG))
 @click.option("--network", "network", metavar="NAME", help=t("cli.opt.network", _LANG))
+@click.option("--strict/--lenient", "strict", default=None, help=t("cli.opt.strict", _LANG) + " / "
+              + t("cli.opt.lenient", _LANG))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
-def check_command(ctx, paths, fmt, encoding, network):
+def check_command(ctx, paths, fmt, encoding, network, strict, as_json):
     from .. import io
 
-    from ..tables.validation import render_left_out
+    from ..tables.validation import dropped_dict, render_dropped, render_left_out
 
-    result = io.read_validated(list(paths), format=fmt, encoding=encoding, network=network)
-    click.echo(t("import.validated", _lang(ctx), source=", ".join(str(p) for p in paths)))
-    _print_counts(result.data, _lang(ctx))
-    for line in render_left_out(result.left_out, _lang(ctx)):
+    lang = _lang(ctx)
+    result = io.read_validated(list(paths), format=fmt, encoding=encoding, network=network,
+                               lenient=None if strict is None else not strict)
+    source = ", ".join(str(p) for p in paths)
+    if as_json:
+        _echo_json({"source": source, "tables": result.data.counts(),
+                    "left_out": [{"file": f, "reason": r, "count": c} for f, r, c in result.left_out],
+                    **dropped_dict(result.dropped)})
+        return
+    click.echo(t("import.validated" if not result.dropped else "import.validated_dropped", lang,
+                 source=source, count=len(result.dropped)))
+    _print_counts(result.data, lang)
+    for line in render_left_out(result.left_out, lang):
         click.echo(f"  {line}")
+    for line in render_dropped(result.dropped, lang):
+        click.echo(line)
 
 
 def _print_counts(data, lang):

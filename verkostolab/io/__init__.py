@@ -98,8 +98,25 @@ def detect_format(path) -> str:
     return "edgelist"
 
 
-def read_raw(path, *, format: str = "auto", encoding: str | None = None) -> list[RawTable]:
-    """Raw (unvalidated) tables of ``path`` in ``format``."""
+def read_raw(path, *, format: str = "auto", encoding: str | None = None,
+             lenient: bool | None = None) -> list[RawTable]:
+    """Raw (unvalidated) tables of ``path`` in ``format``.
+
+    ``lenient`` (None: by format) decides what a record that cannot be read does: in a
+    lenient file it is left out and listed (:attr:`RawTable.dropped`, and by
+    :func:`~verkostolab.tables.validation.validate`), in a strict one it refuses the
+    whole import.  Machine-written exports (:data:`PLATFORM_READERS`: Teams, Slack,
+    Kumu, Forms, GEXF, GraphML) are lenient by default, hand-made workbooks, CSV
+    folders, edge and participation lists strict (their author can fix them).
+    """
+    raws = _read_raw(path, format=format, encoding=encoding, lenient=lenient)
+    if lenient is not None:
+        for raw in raws:
+            raw.lenient = bool(lenient) or raw.lenient
+    return raws
+
+
+def _read_raw(path, *, format, encoding, lenient) -> list[RawTable]:
     path = Path(path)
     if format not in FORMATS:
         raise FormatError("error.format", path=str(path), reason=f"format {format!r}")
@@ -110,7 +127,7 @@ def read_raw(path, *, format: str = "auto", encoding: str | None = None) -> list
         reader = _platform(fmt, 1)
         if reader is None:
             raise FormatError("error.format", path=str(path), reason=fmt)
-        return reader(path, encoding=encoding)
+        return reader(path, encoding=encoding, lenient=True if lenient is None else bool(lenient))
     if fmt == "workbook":
         return read_workbook_raw(path)
     if fmt == "csv":
@@ -130,18 +147,20 @@ def read_raw(path, *, format: str = "auto", encoding: str | None = None) -> list
 
 
 def read_validated(paths, *, format: str = "auto", encoding: str | None = None,
-                   existing: NetworkData | None = None, network: str | None = None) -> ValidationResult:
+                   existing: NetworkData | None = None, network: str | None = None,
+                   lenient: bool | None = None) -> ValidationResult:
     """Read one or more files as one data set and validate them together.
 
     Problems of all files are collected before anything is raised.  ``network`` is the
     network of every event whose network is empty (see :func:`set_network`).
     """
-    raws, source = read_raws(paths, format=format, encoding=encoding, network=network)
+    raws, source = read_raws(paths, format=format, encoding=encoding, network=network,
+                             lenient=lenient)
     return validate(raws, source=source, existing=existing)
 
 
 def read_raws(paths, *, format: str = "auto", encoding: str | None = None,
-              network: str | None = None) -> tuple[list[RawTable], str]:
+              network: str | None = None, lenient: bool | None = None) -> tuple[list[RawTable], str]:
     """Raw tables of one or more files, and their names as one source text.  Problems of
     all files are collected before anything is raised.  ``network``: see
     :func:`set_network`."""
@@ -150,7 +169,7 @@ def read_raws(paths, *, format: str = "auto", encoding: str | None = None,
     raws, problems = [], []
     for p in paths:
         try:
-            raws += read_raw(p, format=format, encoding=encoding)
+            raws += read_raw(p, format=format, encoding=encoding, lenient=lenient)
         except InputError as exc:
             problems += exc.problems
     source = ", ".join(str(p) for p in paths)
@@ -185,8 +204,9 @@ def set_network(raws: list[RawTable], network: str) -> int:
     return changed
 
 
-def read(paths, *, format: str = "auto", encoding: str | None = None) -> NetworkData:
+def read(paths, *, format: str = "auto", encoding: str | None = None,
+         lenient: bool | None = None) -> NetworkData:
     """Read and validate a network from a workbook, a CSV folder, an edge list or a
     participation list (or several of them together).  Raises
     :class:`~verkostolab.errors.InputError` listing every problem."""
-    return read_validated(paths, format=format, encoding=encoding).data
+    return read_validated(paths, format=format, encoding=encoding, lenient=lenient).data
