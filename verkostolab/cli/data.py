@@ -15,7 +15,7 @@ from ..i18n import t
 from .common import _LANG, _LEVEL, IMPORT_FORMATS, _check_period, _echo_json, _lang, _load, lang_option
 
 __all__ = ["import_command", "check_command", "info_command", "template_command", "export_command",
-           "COMMANDS"]
+           "merge_command", "COMMANDS"]
 
 
 @click.command("import", help=t("cli.import.help", _LANG))
@@ -197,4 +197,70 @@ def export_command(ctx, paths, store_url, fmt, out, level, period, pseudonymise)
     click.echo(result.render(lang))
 
 
-COMMANDS = (import_command, check_command, info_command, template_command, export_command)
+#: Answers to a yes/no question, in Finnish and English.
+YES_WORDS = {"k", "kyllä", "kylla", "y", "yes"}
+NO_WORDS = {"e", "ei", "n", "no"}
+
+
+def _yes_no(text: str) -> bool | None:
+    word = (text or "").strip().lower()
+    return True if word in YES_WORDS else False if word in NO_WORDS else None
+
+
+@click.command("merge", help=t("cli.merge.help", _LANG))
+@lang_option
+@click.argument("keep")
+@click.argument("other")
+@click.option("--store", "store_url", metavar="URL", help=t("cli.opt.store", _LANG))
+@click.option("--yes", is_flag=True, help=t("cli.merge.opt.yes", _LANG))
+@click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
+@click.pass_context
+def merge_command(ctx, keep, other, store_url, yes, as_json):
+    from ..errors import VerkostolabError
+    from ..store import Store
+
+    lang = _lang(ctx)
+    store = Store(store_url)
+    try:
+        if not yes:
+            preview = store.merge_actors(keep, other, preview=True)
+            click.echo(_render_merge(preview, lang, preview=True), err=True)
+            answer = None
+            while answer is None:
+                try:
+                    text = click.prompt(t("merge.confirm", lang), default="", show_default=False,
+                                        err=True)
+                except click.exceptions.Abort:  # no answer (no terminal): nothing happens
+                    text = "ei"
+                answer = _yes_no(text)
+            if not answer:
+                raise VerkostolabError("merge.cancelled")
+            keep, other = preview["keep"]["actor_id"], preview["other"]["actor_id"]
+        result = store.merge_actors(keep, other)
+        shown = store._shown_url()
+    finally:
+        store.close()
+    if as_json:
+        _echo_json({**result, "store": shown})
+    else:
+        click.echo(_render_merge(result, lang, preview=False))
+
+
+def _render_merge(result: dict, lang: str, *, preview: bool) -> str:
+    keep, other = result["keep"], result["other"]
+    lines = [t("merge.preview" if preview else "merge.done", lang, keep=keep["name"] or "",
+               keep_id=keep["actor_id"], other=other["name"] or "", other_id=other["actor_id"])]
+    for table, count in result["moved"].items():
+        if table != "actors":
+            lines.append("  " + t("merge.moved", lang, table=t(f"table.{table}", lang)
+                                  if table != "participant_consent" else table, count=count))
+    for table, count in result["removed"].items():
+        lines.append("  " + t("merge.removed", lang, table=t(f"table.{table}", lang)
+                              if table != "participant_consent" else table, count=count))
+    if result["filled"]:
+        lines.append("  " + t("merge.filled", lang, columns=", ".join(result["filled"])))
+    return "\n".join(lines)
+
+
+COMMANDS = (import_command, check_command, info_command, template_command, export_command,
+            merge_command)

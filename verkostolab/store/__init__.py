@@ -51,6 +51,7 @@ import sqlalchemy as sa
 
 from ..tables.schema import TABLE_ORDER, TABLES
 from .engine import PG_WRITE_LOCK, default_store_url, resolve_url, shown_url
+from .merging import _Merging
 from .rights import FREE_TEXT_COLUMNS, _Rights
 from .sqlschema import CONSENT_TABLE, METADATA, PERSON_COLUMNS, SQL_TABLES, refused_ids
 from .workshop import Submission, TieAnswer, _WorkshopWrites
@@ -86,7 +87,7 @@ def _records(frame) -> list[dict]:
             for row in frame.itertuples(index=False, name=None)]
 
 
-class Store(_WorkshopWrites, _Rights):
+class Store(_WorkshopWrites, _Rights, _Merging):
     """The tables of one or more networks in a database.
 
     >>> import tempfile, os
