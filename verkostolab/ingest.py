@@ -99,7 +99,33 @@ def import_files(store: Store, paths, *, format: str = "auto", encoding: str | N
             result.merged = _merged(result, merges, existing)
         return result
 
-    return _import(store, validate_against, source)
+    report = _import(store, validate_against, source)
+    if merges is not None:
+        _remember_declined(store, merges)
+    return report
+
+
+def _remember_declined(store: Store, merges) -> None:
+    """Write the pairs a person marked *no* in the merge report to the store's change log
+    (kind ``decline``) with both people's name and e-mail as they are now, so that
+    :func:`propose_merges` does not propose them again until one of them changes."""
+    pairs = read_merges(merges).declined_pairs
+    if not pairs:
+        return
+    actors = store.load(refused=True).actors.set_index("actor_id")
+    logged = {(c["actor_id"], c["other_id"]) for c in store.changes("decline")}
+
+    def person(actor_id):
+        row = actors.loc[actor_id]
+        return {"actor_id": actor_id, "name": _text(row.get("name")), "email": _text(row.get("email"))}
+
+    for actor_id, keep_id in pairs:
+        if actor_id in actors.index and keep_id in actors.index and (actor_id, keep_id) not in logged:
+            store.log_change("decline", person(actor_id), person(keep_id))
+
+
+def _text(value):
+    return None if value is None or value != value or str(value).strip() == "" else str(value)
 
 
 def propose_merges(store: Store, paths, *, format: str = "auto", encoding: str | None = None,
@@ -114,7 +140,10 @@ def propose_merges(store: Store, paths, *, format: str = "auto", encoding: str |
         return identity.propose_merges(validate(raws, source=source).data, lang=lang)
     existing = store.load(refused=True)
     result = validate(raws, source=source, existing=existing)
-    return identity.propose_merges(result.data, existing, lang=lang)
+    proposal = identity.propose_merges(result.data, existing, lang=lang)
+    # Pairs a person declined earlier stay apart while their names and e-mails do.
+    return identity.without_declined(proposal, [
+        {**c, "actor_id": c["actor_id"], "other_id": c["other_id"]} for c in store.changes("decline")])
 
 
 def import_data(store: Store, data: NetworkData, *, source: str | None = None) -> ImportReport:
