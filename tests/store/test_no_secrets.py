@@ -99,3 +99,14 @@ def test_errors_and_the_workshop_banner_hide_the_password(tmp_path):
 
     text = banner(Workshop(store_url=url, runtime=Path(tmp_path / "rt"), code="123456", port=9000))
     assert "tiimi:***@127.0.0.1:1/verkosto" in text and SECRET not in text
+
+
+def test_the_report_of_a_postgresql_store_does_not_show_its_password(pg_url, small_tables, tmp_path):
+    url = with_password(pg_url)
+    import_files(Store(url), write_csv_folder(tmp_path / "verkosto", small_tables))
+    out = tmp_path / "raportti.html"
+    done = run("report", "--store", url, "--out", out)
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "postgres:***@" in html  # the heading names the store
+    assert SECRET not in html and SECRET not in done.stdout + done.stderr
