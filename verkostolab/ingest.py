@@ -34,7 +34,7 @@ from .store import Store
 from .tables import identity
 from .tables.data import NetworkData
 from .tables.schema import TABLE_ORDER
-from .tables.validation import RawTable, render_left_out, validate
+from .tables.validation import RawTable, dropped_dict, render_dropped, render_left_out, validate
 
 __all__ = ["ImportReport", "import_files", "import_data", "propose_merges"]
 
@@ -51,6 +51,9 @@ class ImportReport:
     left_out: list = field(default_factory=list)
     #: ``(reason, count)``: what merging actors changed (``identity.change.<reason>``)
     merged: list = field(default_factory=list)
+    #: records of lenient files that could not be read and were left out, each a
+    #: :class:`~verkostolab.errors.Problem` (file, line or message, field, why)
+    dropped: list = field(default_factory=list)
 
     def render(self, lang: str | None = None) -> str:
         lines = [t("import.done", lang, source=self.source, store=self.store)]
@@ -61,17 +64,20 @@ class ImportReport:
         lines += [f"  {line}" for line in render_left_out(self.left_out, lang)]
         lines += [f"  {t(f'identity.change.{reason}', lang, count=count)}"
                   for reason, count in self.merged if count]
+        lines += render_dropped(self.dropped, lang)
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
         return {"source": self.source, "store": self.store, "new": self.new,
                 "skipped": self.skipped,
                 "left_out": [{"file": f, "reason": r, "count": c} for f, r, c in self.left_out],
-                "merged": {reason: int(count) for reason, count in self.merged}}
+                "merged": {reason: int(count) for reason, count in self.merged},
+                **dropped_dict(self.dropped)}
 
 
 def import_files(store: Store, paths, *, format: str = "auto", encoding: str | None = None,
-                 merges=None) -> ImportReport:
+                 merges=None, network: str | None = None,
+                 lenient: bool | None = None) -> ImportReport:
     """Validate files against ``store`` and import them in one transaction.
 
     Raises :class:`~verkostolab.errors.InputError` (listing every problem) and leaves the
@@ -79,8 +85,13 @@ def import_files(store: Store, paths, *, format: str = "auto", encoding: str | N
     person (see :func:`propose_merges` and :mod:`verkostolab.tables.identity`): the actors
     it joins become one before anything is written, empty fields of stored actors are
     filled from the merged rows, and :attr:`ImportReport.merged` says what changed.
+    ``network`` is the network of every imported event whose network is empty
+    (:func:`verkostolab.io.set_network`).  ``lenient`` (None: by format, see
+    :func:`verkostolab.io.read_raw`): records that cannot be read are left out and listed
+    in :attr:`ImportReport.dropped`; the rest is imported in one transaction.
     """
-    raws, source = read_raws(paths, format=format, encoding=encoding)
+    raws, source = read_raws(paths, format=format, encoding=encoding, network=network,
+                             lenient=lenient)
 
     def validate_against(existing):
         result = validate(raws, source=source, existing=existing)
@@ -88,20 +99,51 @@ def import_files(store: Store, paths, *, format: str = "auto", encoding: str | N
             result.merged = _merged(result, merges, existing)
         return result
 
-    return _import(store, validate_against, source)
+    report = _import(store, validate_against, source)
+    if merges is not None:
+        _remember_declined(store, merges)
+    return report
+
+
+def _remember_declined(store: Store, merges) -> None:
+    """Write the pairs a person marked *no* in the merge report to the store's change log
+    (kind ``decline``) with both people's name and e-mail as they are now, so that
+    :func:`propose_merges` does not propose them again until one of them changes."""
+    pairs = read_merges(merges).declined_pairs
+    if not pairs:
+        return
+    actors = store.load(refused=True).actors.set_index("actor_id")
+    logged = {(c["actor_id"], c["other_id"]) for c in store.changes("decline")}
+
+    def person(actor_id):
+        row = actors.loc[actor_id]
+        return {"actor_id": actor_id, "name": _text(row.get("name")), "email": _text(row.get("email"))}
+
+    for actor_id, keep_id in pairs:
+        if actor_id in actors.index and keep_id in actors.index and (actor_id, keep_id) not in logged:
+            store.log_change("decline", person(actor_id), person(keep_id))
+
+
+def _text(value):
+    return None if value is None or value != value or str(value).strip() == "" else str(value)
 
 
 def propose_merges(store: Store, paths, *, format: str = "auto", encoding: str | None = None,
-                   lang: str | None = None) -> identity.MergeProposal:
+                   lang: str | None = None, network: str | None = None,
+                   lenient: bool | None = None) -> identity.MergeProposal:
     """Who in ``paths`` (and between them and ``store``) is probably one person under two
     names or accounts: a :class:`verkostolab.tables.identity.MergeProposal`.  Nothing is
     written; raises :class:`~verkostolab.errors.InputError` for invalid files."""
-    raws, source = read_raws(paths, format=format, encoding=encoding)
+    raws, source = read_raws(paths, format=format, encoding=encoding, network=network,
+                             lenient=lenient)
     if not store.exists():
         return identity.propose_merges(validate(raws, source=source).data, lang=lang)
     existing = store.load(refused=True)
     result = validate(raws, source=source, existing=existing)
-    return identity.propose_merges(result.data, existing, lang=lang)
+    proposal = identity.propose_merges(result.data, existing, lang=lang)
+    # Pairs a person declined earlier stay apart while their names and e-mails do.
+    return identity.without_declined(proposal, [
+        {**c, "actor_id": c["actor_id"], "other_id": c["other_id"]} for c in store.changes("decline")])
 
 
 def import_data(store: Store, data: NetworkData, *, source: str | None = None) -> ImportReport:
@@ -121,8 +163,9 @@ def import_data(store: Store, data: NetworkData, *, source: str | None = None) -
 
 def _import(store: Store, validate_against, source: str) -> ImportReport:
     result = store.write_tables(validate_against, source)
-    return ImportReport(source, store.url, result.data.counts(), result.skipped, result.left_out,
-                        result.merged.changes if result.merged is not None else [])
+    return ImportReport(source, store._shown_url(), result.data.counts(), result.skipped, result.left_out,
+                        result.merged.changes if result.merged is not None else [],
+                        list(result.dropped))
 
 
 def _merged(result, merges, existing):

@@ -212,7 +212,7 @@ def test_bad_rating_and_timestamp_name_file_row_and_column(tmp_path):
     rows[3][0] = "2024/13/45 9:00:12 AM EET"
     path = _csv(tmp_path / "broken.csv", rows)
     with pytest.raises(InputError) as info:
-        read(path)
+        read(path, lenient=False)
     found = {(p.code, p.row, p.column, p.value) for p in info.value.problems}
     assert found == {("forms_bad_rating", 3, "How well do you know [Pekka Mäkelä]", "kyllä"),
                      ("forms_bad_timestamp", 4, "Timestamp", "2024/13/45 9:00:12 AM EET")}
@@ -225,7 +225,7 @@ def test_bad_rating_in_a_workbook_names_the_sheet(tmp_path):
     rows[0][8] = 7
     path = _xlsx(tmp_path / "f.xlsx", MS_HEADER, rows, title="Lomake1")
     with pytest.raises(InputError) as info:
-        read(path, format="forms")
+        read(path, format="forms", lenient=False)
     [problem] = info.value.problems
     assert (problem.code, problem.sheet, problem.row, problem.column) == (
         "forms_bad_rating", "Lomake1", 2, "Kuinka hyvin tunnet [Anna Åberg]")
@@ -237,7 +237,7 @@ def test_no_roster_question(tmp_path):
     path = _csv(tmp_path / "themes.csv", rows)
     assert detect_format(path) == "forms"
     with pytest.raises(InputError) as info:
-        read(path)
+        read(path, lenient=False)
     [problem] = info.value.problems
     assert (problem.code, problem.file, problem.row) == ("forms_no_roster_question", str(path), 1)
     assert "How well do you know [Anna Åberg]" in problem.render("en")
@@ -249,7 +249,7 @@ def test_empty_file(tmp_path, data):
     path = tmp_path / "empty.csv"
     path.write_bytes(data)
     with pytest.raises(InputError) as info:
-        read(path, format="forms")
+        read(path, format="forms", lenient=False)
     assert [p.code for p in info.value.problems] == ["empty_file"]
 
 
@@ -257,7 +257,7 @@ def test_broken_workbook(tmp_path, ms_forms):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(ms_forms.read_bytes()[:900])
     with pytest.raises(InputError) as info:
-        read(path, format="forms")
+        read(path, format="forms", lenient=False)
     assert info.value.problems[0].code == "unreadable"
 
 
@@ -271,7 +271,7 @@ def test_failing_import_leaves_the_store_unchanged(tmp_path, google_en, store_pa
     rows = [list(r) for r in GOOGLE_FI]
     rows[2][3] = "ehkä"
     with pytest.raises(InputError):
-        import_files(store, _csv(tmp_path / "bad.csv", rows))
+        import_files(store, _csv(tmp_path / "bad.csv", rows), lenient=False)
     assert (store.counts(), store_path.read_bytes()) == before
     # Importing the same file again changes nothing.
     import_files(store, google_en)

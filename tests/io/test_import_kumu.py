@@ -203,7 +203,7 @@ def test_mean_ratings_are_rounded_and_counted(tmp_path):
     connections[1][2] = 7                                       # out of range: an error
     write_kumu_xlsx(path, {"Connections": connections})
     with pytest.raises(InputError) as info:
-        read(path)
+        read(path, lenient=False)
     assert [(p.row, p.column, p.code) for p in info.value.problems] == [
         (2, "Luottamus", "invalid_rating")]
 
@@ -254,7 +254,7 @@ def test_missing_to_and_label_name_sheet_row_and_column(tmp_path):
     path = write_kumu_xlsx(tmp_path / "rikki.xlsx", {"Elements": elements,
                                                      "Connections": connections})
     with pytest.raises(InputError) as info:
-        read(path)
+        read(path, lenient=False)
     found = {(p.sheet, p.row, p.column, p.code) for p in info.value.problems}
     assert found == {("Elements", len(elements), "Label", "required_value"),
                      ("Connections", len(connections), "To", "required_value")}
@@ -271,7 +271,7 @@ def test_bad_values_are_named_by_the_sheets_own_headers(tmp_path):
     path = write_kumu_xlsx(tmp_path / "arvot.xlsx", {"Elements": elements,
                                                      "Connections": connections})
     with pytest.raises(InputError) as info:
-        read(path)
+        read(path, lenient=False)
     found = {(p.sheet, p.row, p.column, p.code) for p in info.value.problems}
     assert found == {("Elements", 9, "Sector", "invalid_value"),
                      ("Connections", 2, "Strength", "negative_number")}
@@ -280,7 +280,7 @@ def test_bad_values_are_named_by_the_sheets_own_headers(tmp_path):
 def test_no_kumu_sheet(tmp_path):
     path = write_kumu_xlsx(tmp_path / "tyhja.xlsx", {"Ohje": GUIDE})
     with pytest.raises(InputError) as info:
-        read(path, format="kumu")
+        read(path, format="kumu", lenient=False)
     assert info.value.problems[0].code == "kumu_no_sheets"
     assert "Label" in info.value.render("en")
 
@@ -295,7 +295,7 @@ def test_failing_import_leaves_the_store_as_it_was(tmp_path, small_folder):
         "Elements": ELEMENTS, "Connections": CONNECTIONS + [[None, "Åsa Ek", None, None, None]]})
     store = Store(tmp_path / "verkosto.sqlite")
     with pytest.raises(InputError):
-        import_files(store, broken)
+        import_files(store, broken, lenient=False)
     assert store.counts() == counts
     store.close()
     assert (tmp_path / "verkosto.sqlite").read_bytes() == before

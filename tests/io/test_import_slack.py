@@ -172,7 +172,7 @@ def test_mention_of_an_unknown_user_names_day_file_message_and_field(export):
     text = day.read_text(encoding="utf-8").replace("Hej <@U01AAAA03>", "Hej <@U0NOBODY1|pekka>")
     day.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as info:
-        read(export)
+        read(export, lenient=False)
     (problem,) = info.value.problems
     assert problem.file == str(day)
     assert problem.row == line_of(text, "Hej <@U0NOBODY1")
@@ -190,7 +190,7 @@ def test_unknown_reactor_and_author_are_named_with_their_field(export):
     messages[2]["user"] = "U0NOBODY3"
     day.write_text(json.dumps(messages, indent=4, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InputError) as info:
-        read(export)
+        read(export, lenient=False)
     found = {(p.column, p.value) for p in info.value.problems}
     assert found == {("reactions", "U0NOBODY2"), ("user", "U0NOBODY3")}
 
@@ -201,7 +201,7 @@ def test_broken_json_names_file_and_line(export):
     broken = text.replace('"ts": "1710411000.000200",', '"ts": "1710411000.000200"', 1)
     day.write_text(broken, encoding="utf-8")
     with pytest.raises(InputError) as info:
-        read(export)
+        read(export, lenient=False)
     (problem,) = info.value.problems
     assert problem.code == "slack_json" and problem.file == str(day)
     # the parser stumbles on the line after the missing comma
@@ -217,7 +217,7 @@ def test_malformed_message_names_the_field(export):
     text = json.dumps(messages, indent=4, ensure_ascii=False)
     day.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as info:
-        read(export)
+        read(export, lenient=False)
     by_column = {p.column: p for p in info.value.problems}
     assert set(by_column) == {"ts", "reactions"}
     assert by_column["ts"].row == line_of(text, '"eilen"')
@@ -230,11 +230,11 @@ def test_not_an_export(tmp_path):
     folder.mkdir()
     (folder / "users.json").write_text("[]", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        read(folder, format="slack")
+        read(folder, format="slack", lenient=False)
     assert info.value.problems[0].code == "slack_missing_file"
     (tmp_path / "notes.zip").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InputError):
-        read(tmp_path / "notes.zip", format="slack")
+        read(tmp_path / "notes.zip", format="slack", lenient=False)
 
 
 def test_failing_import_leaves_the_store_as_it_was(export, tmp_path, small_folder):
@@ -248,7 +248,7 @@ def test_failing_import_leaves_the_store_as_it_was(export, tmp_path, small_folde
                    encoding="utf-8")
     store = Store(tmp_path / "verkosto.sqlite")
     with pytest.raises(InputError):
-        import_files(store, export)
+        import_files(store, export, lenient=False)
     assert store.counts() == before_counts
     store.close()
     assert (tmp_path / "verkosto.sqlite").read_bytes() == before

@@ -215,7 +215,7 @@ def test_bad_timestamp_and_duration_name_file_row_and_column(tmp_path):
     lines[14] = lines[14].replace("1h 58m", "noin tunti")
     path = _write(tmp_path / "broken.csv", lines)
     with pytest.raises(InputError) as info:
-        read(path)
+        read(path, lenient=False)
     found = {(p.code, p.row, p.column, p.value) for p in info.value.problems}
     assert found == {("teams_bad_timestamp", 14, "First Join", "3/14/24 kello 9"),
                      ("teams_bad_duration", 15, "In-Meeting Duration", "noin tunti")}
@@ -229,13 +229,13 @@ def test_bad_summary_time_and_legacy_action(tmp_path):
     lines = list(REPORT_US)
     lines[3] = "Start time\t31/31/24, 9:00:12 AM"
     with pytest.raises(InputError) as info:
-        read(_write(tmp_path / "a.csv", lines))
+        read(_write(tmp_path / "a.csv", lines), lenient=False)
     assert [(p.code, p.row, p.column) for p in info.value.problems] == [
         ("teams_bad_timestamp", 4, "Start time")]
     legacy = list(LEGACY)
     legacy[2] = "Pekka Mäkelä\tLiittyi\t3/4/2021, 2:00:00 PM"
     with pytest.raises(InputError) as info:
-        read(_write(tmp_path / "b.csv", legacy))
+        read(_write(tmp_path / "b.csv", legacy), lenient=False)
     assert [(p.code, p.row, p.column, p.value) for p in info.value.problems] == [
         ("teams_bad_action", 3, "User Action", "Liittyi")]
 
@@ -246,7 +246,7 @@ def test_empty_file(tmp_path, data):
     path = tmp_path / "empty.csv"
     path.write_bytes(data)
     with pytest.raises(InputError) as info:
-        read(path, format="teams")
+        read(path, format="teams", lenient=False)
     assert [p.code for p in info.value.problems] == ["empty_file"]
     assert info.value.problems[0].file == str(path)
 
@@ -255,7 +255,7 @@ def test_not_an_attendance_report(tmp_path):
     path = _write(tmp_path / "notes.csv", ["Muistio", "Tapaaminen meni hyvin"], "utf-8")
     assert detect_format(path) != "teams"
     with pytest.raises(InputError) as info:
-        read(path, format="teams")
+        read(path, format="teams", lenient=False)
     assert [p.code for p in info.value.problems] == ["teams_no_attendees"]
     assert "First Join" in info.value.render("en")
 
@@ -309,7 +309,7 @@ def test_failing_import_leaves_the_store_unchanged(tmp_path, report_us, store_pa
     lines[10] = lines[10].replace("1h 3m 30s", "1h 3m 30")
     bad = _write(tmp_path / "bad.csv", lines)
     with pytest.raises(InputError):
-        import_files(store, bad)
+        import_files(store, bad, lenient=False)
     assert (store.counts(), store_path.read_bytes()) == before
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from ..tables.data import NetworkData
 from ..errors import FormatError, InputError, Problem
 from ..tables.schema import table_for_name
@@ -19,7 +21,8 @@ from .text import read_text_table
 from .workbook import (CSV_SUFFIXES, read_csv_folder_raw, read_csv_table_raw, read_workbook_raw,
                        write_csv_folder, write_template, write_workbook)
 
-__all__ = ["FORMATS", "read", "read_raw", "read_raws", "read_validated", "detect_format", "write_workbook",
+__all__ = ["FORMATS", "read", "read_raw", "read_raws", "read_validated", "detect_format", "set_network",
+           "write_workbook",
            "write_csv_folder", "write_template"]
 
 #: Readers of the platforms' own export formats: format name -> (module, reader,
@@ -95,8 +98,25 @@ def detect_format(path) -> str:
     return "edgelist"
 
 
-def read_raw(path, *, format: str = "auto", encoding: str | None = None) -> list[RawTable]:
-    """Raw (unvalidated) tables of ``path`` in ``format``."""
+def read_raw(path, *, format: str = "auto", encoding: str | None = None,
+             lenient: bool | None = None) -> list[RawTable]:
+    """Raw (unvalidated) tables of ``path`` in ``format``.
+
+    ``lenient`` (None: by format) decides what a record that cannot be read does: in a
+    lenient file it is left out and listed (:attr:`RawTable.dropped`, and by
+    :func:`~verkostolab.tables.validation.validate`), in a strict one it refuses the
+    whole import.  Machine-written exports (:data:`PLATFORM_READERS`: Teams, Slack,
+    Kumu, Forms, GEXF, GraphML) are lenient by default, hand-made workbooks, CSV
+    folders, edge and participation lists strict (their author can fix them).
+    """
+    raws = _read_raw(path, format=format, encoding=encoding, lenient=lenient)
+    if lenient is not None:
+        for raw in raws:
+            raw.lenient = bool(lenient) or raw.lenient
+    return raws
+
+
+def _read_raw(path, *, format, encoding, lenient) -> list[RawTable]:
     path = Path(path)
     if format not in FORMATS:
         raise FormatError("error.format", path=str(path), reason=f"format {format!r}")
@@ -107,7 +127,7 @@ def read_raw(path, *, format: str = "auto", encoding: str | None = None) -> list
         reader = _platform(fmt, 1)
         if reader is None:
             raise FormatError("error.format", path=str(path), reason=fmt)
-        return reader(path, encoding=encoding)
+        return reader(path, encoding=encoding, lenient=True if lenient is None else bool(lenient))
     if fmt == "workbook":
         return read_workbook_raw(path)
     if fmt == "csv":
@@ -127,34 +147,66 @@ def read_raw(path, *, format: str = "auto", encoding: str | None = None) -> list
 
 
 def read_validated(paths, *, format: str = "auto", encoding: str | None = None,
-                   existing: NetworkData | None = None) -> ValidationResult:
+                   existing: NetworkData | None = None, network: str | None = None,
+                   lenient: bool | None = None) -> ValidationResult:
     """Read one or more files as one data set and validate them together.
 
-    Problems of all files are collected before anything is raised.
+    Problems of all files are collected before anything is raised.  ``network`` is the
+    network of every event whose network is empty (see :func:`set_network`).
     """
-    raws, source = read_raws(paths, format=format, encoding=encoding)
+    raws, source = read_raws(paths, format=format, encoding=encoding, network=network,
+                             lenient=lenient)
     return validate(raws, source=source, existing=existing)
 
 
-def read_raws(paths, *, format: str = "auto", encoding: str | None = None) -> tuple[list[RawTable], str]:
+def read_raws(paths, *, format: str = "auto", encoding: str | None = None,
+              network: str | None = None, lenient: bool | None = None) -> tuple[list[RawTable], str]:
     """Raw tables of one or more files, and their names as one source text.  Problems of
-    all files are collected before anything is raised."""
+    all files are collected before anything is raised.  ``network``: see
+    :func:`set_network`."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     raws, problems = [], []
     for p in paths:
         try:
-            raws += read_raw(p, format=format, encoding=encoding)
+            raws += read_raw(p, format=format, encoding=encoding, lenient=lenient)
         except InputError as exc:
             problems += exc.problems
     source = ", ".join(str(p) for p in paths)
     if problems:
         raise InputError(problems, source=source)
+    if network is not None and str(network).strip():
+        set_network(raws, str(network).strip())
     return raws, source
 
 
-def read(paths, *, format: str = "auto", encoding: str | None = None) -> NetworkData:
+def set_network(raws: list[RawTable], network: str) -> int:
+    """Give every event of ``raws`` whose network is empty the network ``network``
+    (``--network NAME`` of ``import`` and ``check``: Teams, Slack and Forms exports,
+    calendars, any file with events).  A network already given is kept.  Returns how
+    many events got it.
+
+    >>> raw = RawTable.from_records("events", ["event_id", "network"], [["E1", None], ["E2", "X"]], [2, 3])
+    >>> set_network([raw], "Kiertotalous"), list(raw.frame["network"])
+    (1, ['Kiertotalous', 'X'])
+    """
+    changed = 0
+    for raw in raws:
+        if raw.table != "events":
+            continue
+        if "network" not in raw.frame.columns:
+            raw.frame["network"] = pd.Series([None] * len(raw.frame), index=raw.frame.index, dtype=object)
+            raw.headers.setdefault("network", "network")
+        column = raw.frame["network"]
+        empty = column.isna() | (column.astype(str).str.strip() == "")
+        raw.frame.loc[empty, "network"] = network
+        changed += int(empty.sum())
+    return changed
+
+
+def read(paths, *, format: str = "auto", encoding: str | None = None,
+         lenient: bool | None = None) -> NetworkData:
     """Read and validate a network from a workbook, a CSV folder, an edge list or a
     participation list (or several of them together).  Raises
     :class:`~verkostolab.errors.InputError` listing every problem."""
-    return read_validated(paths, format=format, encoding=encoding).data
+    return read_validated(paths, format=format, encoding=encoding, lenient=lenient).data

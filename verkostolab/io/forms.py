@@ -70,7 +70,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..tables.schema import TABLES, fold, table_for_name
-from ..tables.validation import RawTable
+from ..tables.validation import RawTable, leave_out
 from .simple import looks_like
 from .teams import (EMPTY_BYTES, IdAllocator, clean_name, looks_like_email, parse_timestamps,
                     sniff_text)
@@ -299,7 +299,7 @@ def _xlsx_rows(path: Path):
 
 
 def read_forms_raw(path: Path, *, encoding: str | None = None,
-                   dayfirst: bool | None = None) -> list[RawTable]:
+                   dayfirst: bool | None = None, lenient: bool = False) -> list[RawTable]:
     """Raw actors and ties of a Google Forms CSV or a Microsoft Forms XLSX export.
 
     ``dayfirst`` forces the order of slashed dates (see
@@ -320,10 +320,10 @@ def read_forms_raw(path: Path, *, encoding: str | None = None,
         records, rows, blank = text.records, text.rows, text.blank_rows
     header = [None if h is None else str(h) for h in header]
     return _survey(header, header_row, records, rows, blank, file=name, sheet=sheet,
-                   dayfirst=dayfirst)
+                   dayfirst=dayfirst, lenient=lenient)
 
 
-def _survey(header, header_row, records, rows, blank, *, file, sheet, dayfirst):
+def _survey(header, header_row, records, rows, blank, *, file, sheet, dayfirst, lenient=False):
     timestamp_col, email_cols, name_cols, grids, lists, other = _classify(header)
     if not grids and not lists:
         raise InputError([Problem("forms_no_roster_question", file=file, sheet=sheet,
@@ -414,7 +414,7 @@ def _survey(header, header_row, records, rows, blank, *, file, sheet, dayfirst):
             ties.append([source, target, entry["kind"], entry.get("knowing"), entry.get("trust"),
                          entry.get("commitment"), dates[k]])
             tie_rows.append(row)
-    if problems:
+    if problems and not lenient:
         raise InputError(problems, source=file)
     people = RawTable.from_records("actors", ["actor_id", "name", "email"],
                                    [rec for rec, _ in actors.values()],
@@ -425,7 +425,8 @@ def _survey(header, header_row, records, rows, blank, *, file, sheet, dayfirst):
                                       ties, tie_rows, file=file, sheet=sheet,
                                       header_row=header_row)
     tie_table.left_out = {k: v for k, v in left_out.items() if v}
-    return [people, tie_table]
+    # Lenient: the answers of a broken response are left out (the people stay).
+    return leave_out([people, tie_table], problems, tables=("ties",)) if lenient else [people, tie_table]
 
 
 def _stronger(kind: str | None, new: str) -> str:

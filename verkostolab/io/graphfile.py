@@ -66,7 +66,7 @@ from xml.parsers import expat
 
 from ..errors import InputError, Problem
 from ..tables.schema import TABLES, fold
-from ..tables.validation import RawTable, parse_number
+from ..tables.validation import RawTable, leave_out, parse_number
 
 __all__ = ["read_gexf_raw", "sniff_gexf", "read_graphml_raw", "sniff_graphml"]
 
@@ -430,7 +430,7 @@ def _rating(value: str | None) -> tuple[str | None, bool]:
 
 
 def _tables(reader: _Reader, node_keys: dict[str, _Key],
-            edge_keys: dict[str, _Key]) -> list[RawTable]:
+            edge_keys: dict[str, _Key], lenient: bool = False) -> list[RawTable]:
     file = reader.file
     problems = list(reader.problems)
     left_out = dict(reader.left_out)
@@ -526,13 +526,15 @@ def _tables(reader: _Reader, node_keys: dict[str, _Key],
     ties.headers.update({"weight": title(edge_roles, "weight", "weight"),
                          **{c: title(edge_roles, c, c) for c in ("kind", *_RATINGS, "date")}})
     tables.append(ties)
-    if problems:
+    if problems and not lenient:
         raise InputError(problems, source=file)
     tables[-1].left_out = {k: v for k, v in left_out.items() if v}
-    return tables
+    # a broken edge is skipped above; a node with a conflicting description keeps the
+    # first description (the conflicting value is what is left out)
+    return leave_out(tables, problems) if lenient else tables
 
 
-def _read(path: Path, reader: _Reader, encoding: str | None) -> list[RawTable]:
+def _read(path: Path, reader: _Reader, encoding: str | None, lenient: bool = False) -> list[RawTable]:
     path = Path(path)
     if path.is_dir() or not path.exists():
         raise InputError([Problem("unreadable", file=reader.file, value=str(path))],
@@ -541,17 +543,19 @@ def _read(path: Path, reader: _Reader, encoding: str | None) -> list[RawTable]:
         raise InputError([Problem("empty_file", file=reader.file)], source=reader.file)
     reader.parse(path, encoding)
     node_keys, edge_keys = reader.finish()
-    return _tables(reader, node_keys, edge_keys)
+    return _tables(reader, node_keys, edge_keys, lenient)
 
 
-def read_gexf_raw(path: Path, *, encoding: str | None = None) -> list[RawTable]:
-    """Raw organisations, actors and ties of a GEXF file (see the module text)."""
-    return _read(Path(path), _GexfReader(str(path)), encoding)
+def read_gexf_raw(path: Path, *, encoding: str | None = None, lenient: bool = False) -> list[RawTable]:
+    """Raw organisations, actors and ties of a GEXF file (see the module text).
+    ``lenient``: a broken edge or value is left out and listed, not refused."""
+    return _read(Path(path), _GexfReader(str(path)), encoding, lenient)
 
 
-def read_graphml_raw(path: Path, *, encoding: str | None = None) -> list[RawTable]:
-    """Raw organisations, actors and ties of a GraphML file (see the module text)."""
-    return _read(Path(path), _GraphmlReader(str(path)), encoding)
+def read_graphml_raw(path: Path, *, encoding: str | None = None, lenient: bool = False) -> list[RawTable]:
+    """Raw organisations, actors and ties of a GraphML file (see the module text).
+    ``lenient``: a broken edge or value is left out and listed, not refused."""
+    return _read(Path(path), _GraphmlReader(str(path)), encoding, lenient)
 
 
 # --------------------------------------------------------------------------- sniffing

@@ -86,7 +86,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..tables.schema import TABLES, fold, normalise_value, table_for_name
-from ..tables.validation import RawTable, cell_text, parse_number
+from ..tables.validation import RawTable, leave_out, cell_text, parse_number
 from .simple import looks_like
 from .text import read_text_table
 from .workbook import CSV_SUFFIXES, sheet_cells
@@ -455,7 +455,7 @@ def _connection_tables(sheets: list[_Sheet], found: _Elements, has_elements: boo
 # --------------------------------------------------------------------------- reading
 
 
-def read_kumu_raw(path: Path, *, encoding: str | None = None) -> list[RawTable]:
+def read_kumu_raw(path: Path, *, encoding: str | None = None, lenient: bool = False) -> list[RawTable]:
     """Raw tables (organisations, actors, ties) of a Kumu workbook, CSV file or folder
     of CSV files.  Raises :class:`~verkostolab.errors.InputError` naming file, sheet,
     row and column of every problem found."""
@@ -475,7 +475,7 @@ def read_kumu_raw(path: Path, *, encoding: str | None = None) -> list[RawTable]:
     found = _elements(elements, problems, per_sheet)
     raws = _element_tables(elements, found)
     raws += _connection_tables(connections, found, bool(elements), problems, per_sheet)
-    if problems:
+    if problems and not lenient:
         raise InputError(problems, source=name)
     if not raws:  # elements sheets without rows
         raws.append(_raw("actors", ["actor_id", "name"], [], (elements or connections)[0],
@@ -487,7 +487,7 @@ def read_kumu_raw(path: Path, *, encoding: str | None = None) -> list[RawTable]:
             _count(raw.left_out, reason, count)
     for reason, count in left_out.items():
         _count(raws[0].left_out, reason, count)
-    return raws
+    return leave_out(raws, problems) if lenient else raws
 
 
 # --------------------------------------------------------------------------- sniffing

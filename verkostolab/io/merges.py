@@ -152,6 +152,7 @@ def read_merges(path, data: NetworkData | None = None, *,
         return record[i] if i < len(record) else None
 
     entries = []  # (row, group, actor_id, keep_id, merge)
+    declined_pairs: list[tuple[str, str]] = []
     for record, row in zip(records, rows):
         group, actor, keep = cell(record, "group"), cell(record, "actor_id"), cell(record, "keep_id")
         raw_merge = cell(record, "merge")
@@ -159,7 +160,9 @@ def read_merges(path, data: NetworkData | None = None, *,
         if merge is None:
             where(row, "merge", "identity_yes_no", raw_merge)
             continue
-        if not merge:  # a row left unmerged needs nothing else
+        if not merge:  # a row left unmerged needs nothing else; a declined pair is remembered
+            if actor is not None and keep is not None and str(actor) != str(keep):
+                declined_pairs.append((str(actor), str(keep)))
             continue
         if group is None:
             where(row, "group", "required_value")
@@ -214,4 +217,4 @@ def read_merges(path, data: NetworkData | None = None, *,
         raise InputError(problems, source=name)
     lone = sum(len(m) for m in by_group.values() if len(m) < 2)
     frame = pd.DataFrame(out, columns=["group", "actor_id", "keep_id", "row"])
-    return Merges(frame, declined + lone, name)
+    return Merges(frame, declined + lone, name, declined_pairs)

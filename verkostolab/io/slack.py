@@ -109,7 +109,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, Problem
-from ..tables.validation import RawTable
+from ..tables.validation import RawTable, leave_out
 
 __all__ = ["read_slack_raw", "sniff_slack", "INTERACTIONS"]
 
@@ -443,7 +443,7 @@ def _check_message(msg: dict, file: str, line: int, index: int, problems: list):
     return (ts, when) if ok else None
 
 
-def read_slack_raw(path: Path, *, encoding: str | None = None) -> list[RawTable]:
+def read_slack_raw(path: Path, *, encoding: str | None = None, lenient: bool = False) -> list[RawTable]:
     """Raw tables (actors, events, participation, ties) of a Slack export folder or zip.
 
     ``encoding`` overrides UTF-8 for the JSON files.  Raises
@@ -456,12 +456,12 @@ def read_slack_raw(path: Path, *, encoding: str | None = None) -> list[RawTable]
         raise InputError([Problem("empty_file", file=source)], source=source)
     export = _open(path)
     try:
-        return _read(export, encoding)
+        return _read(export, encoding, lenient)
     finally:
         export.close()
 
 
-def _read(export: _Export, encoding) -> list[RawTable]:
+def _read(export: _Export, encoding, lenient: bool = False) -> list[RawTable]:
     source = str(export.path)
     user_file = next((n for n in USER_FILES if n in export.names), None)
     if user_file is None or not any(n in export.names for n in CONVERSATION_FILES):
@@ -484,7 +484,7 @@ def _read(export: _Export, encoding) -> list[RawTable]:
         roots = starters.get(day.folder, {})
         for index, (msg, line) in enumerate(zip(day.messages, day.lines), start=1):
             builder.message(msg, _Where(day, conv, line, index), roots)
-    if problems:
+    if problems and not lenient:
         raise InputError(problems, source=source)
 
     raws = [actors]
@@ -493,7 +493,9 @@ def _read(export: _Export, encoding) -> list[RawTable]:
                     _text(profile.get("email"))] for uid, (profile, _f, _l) in guests.items()]
         raws.append(RawTable.from_records("actors", ["actor_id", "name", "role", "email"],
                                           records, [g[2] for g in guests.values()], file=source))
-    return raws + builder.tables(source)
+    raws += builder.tables(source)
+    # A message, user or tie with a problem was skipped by the builder: list it.
+    return leave_out(raws, problems) if lenient else raws
 
 
 def _read_days(export: _Export, encoding, problems: list) -> tuple[list[_Day], int]:

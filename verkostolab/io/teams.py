@@ -61,7 +61,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..tables.schema import fold
-from ..tables.validation import RawTable, parse_date
+from ..tables.validation import RawTable, leave_out, parse_date
 from .text import decode
 
 __all__ = ["read_teams_raw", "sniff_teams", "parse_timestamps", "parse_duration", "slug",
@@ -437,7 +437,7 @@ def _header_text(table: _Table, key: str) -> str | None:
 
 
 def read_teams_raw(path: Path, *, encoding: str | None = None,
-                   dayfirst: bool | None = None) -> list[RawTable]:
+                   dayfirst: bool | None = None, lenient: bool = False) -> list[RawTable]:
     """Raw events, actors and participation of one Teams attendance report.
 
     ``dayfirst`` forces the order of slashed dates (see :func:`parse_timestamps`).
@@ -455,10 +455,10 @@ def read_teams_raw(path: Path, *, encoding: str | None = None,
         raise InputError([Problem("empty_file", file=name)], source=name)
     for _, cells in records:
         if cells and _legacy_header(cells):
-            return _read_legacy(records, path, dayfirst)
+            return _read_legacy(records, path, dayfirst, lenient)
         if cells and (_attendee_header(cells) or _section_title(cells) or _summary_key(cells)):
             break
-    return _read_sectioned(records, path, dayfirst)
+    return _read_sectioned(records, path, dayfirst, lenient)
 
 
 def _tables(records):
@@ -499,7 +499,7 @@ def _tables(records):
     return summary, summary_cells, tables, other
 
 
-def _read_sectioned(records, path: Path, dayfirst) -> list[RawTable]:
+def _read_sectioned(records, path: Path, dayfirst, lenient: bool = False) -> list[RawTable]:
     name = str(path)
     summary, summary_cells, tables, other = _tables(records)
     if not tables:
@@ -566,7 +566,7 @@ def _read_sectioned(records, path: Path, dayfirst) -> list[RawTable]:
         left_out["blank_row"] = blank
     if other:
         left_out["teams_other_line"] = other
-    if problems:
+    if problems and not lenient:
         raise InputError(problems, source=name)
 
     title_cell = summary.get("title")
@@ -575,7 +575,9 @@ def _read_sectioned(records, path: Path, dayfirst) -> list[RawTable]:
     start = when.get((start_cell.row, start_cell.column)) if start_cell else None
     start = start or (min(joins) if joins else None)
     event_row = title_cell.row if title_cell else (start_cell.row if start_cell else main.header_row)
-    return _tables_out(path, title or path.stem, start, event_row, actors, left_out)
+    # Lenient: the attendee of a broken row is left out (the meeting itself is kept).
+    raws = _tables_out(path, title or path.stem, start, event_row, actors, left_out)
+    return leave_out(raws, problems, tables=("actors", "participation")) if lenient else raws
 
 
 def _event_id(title: str, start: dt.datetime | None) -> str:
@@ -599,7 +601,7 @@ def _tables_out(path: Path, title: str, start, event_row: int, actors: dict,
     return [events, people, part]
 
 
-def _read_legacy(records, path: Path, dayfirst) -> list[RawTable]:
+def _read_legacy(records, path: Path, dayfirst, lenient: bool = False) -> list[RawTable]:
     name = str(path)
     problems: list[Problem] = []
     left_out: dict[str, int] = {}
@@ -651,7 +653,7 @@ def _read_legacy(records, path: Path, dayfirst) -> list[RawTable]:
             joined.setdefault(actor_id, ([actor_id, person, None], line))
         elif actor_id not in joined:
             only_left[actor_id] = line
-    if problems:
+    if problems and not lenient:
         raise InputError(problems, source=name)
     if blank:
         left_out["blank_row"] = blank
@@ -660,7 +662,8 @@ def _read_legacy(records, path: Path, dayfirst) -> list[RawTable]:
     if other:
         left_out["teams_other_line"] = other
     start = min(times) if times else None
-    return _tables_out(path, path.stem, start, header_line, joined, left_out)
+    raws = _tables_out(path, path.stem, start, header_line, joined, left_out)
+    return leave_out(raws, problems, tables=("actors", "participation")) if lenient else raws
 
 
 # --------------------------------------------------------------------------- sniffing

@@ -50,7 +50,8 @@ from typing import TYPE_CHECKING, Callable
 import sqlalchemy as sa
 
 from ..tables.schema import TABLE_ORDER, TABLES
-from .engine import PG_WRITE_LOCK, default_store_url, resolve_url
+from .engine import PG_WRITE_LOCK, default_store_url, resolve_url, shown_url
+from .merging import _Merging
 from .rights import FREE_TEXT_COLUMNS, _Rights
 from .sqlschema import CONSENT_TABLE, METADATA, PERSON_COLUMNS, SQL_TABLES, refused_ids
 from .workshop import Submission, TieAnswer, _WorkshopWrites
@@ -61,7 +62,7 @@ if TYPE_CHECKING:  # pandas and the tables load on first use: participants' page
 
 __all__ = ["Store", "Submission", "TieAnswer", "default_store_url", "resolve_url",
            "PERSON_COLUMNS", "CONSENT_TABLE", "SQL_TABLES", "METADATA", "FREE_TEXT_COLUMNS",
-           "PG_WRITE_LOCK"]
+           "PG_WRITE_LOCK", "shown_url"]
 
 
 def _python(value):
@@ -86,7 +87,7 @@ def _records(frame) -> list[dict]:
             for row in frame.itertuples(index=False, name=None)]
 
 
-class Store(_WorkshopWrites, _Rights):
+class Store(_WorkshopWrites, _Rights, _Merging):
     """The tables of one or more networks in a database.
 
     >>> import tempfile, os
@@ -106,7 +107,7 @@ class Store(_WorkshopWrites, _Rights):
         from ..tables.data import NetworkData
 
         if conn is None and not self.exists():
-            return NetworkData(source=self.url)
+            return NetworkData(source=self._shown_url())
         if conn is None:
             with self._reading() as c:
                 return self._load(c, refused=refused)
@@ -133,7 +134,7 @@ class Store(_WorkshopWrites, _Rights):
                     keep &= ~frame[column].isin(hidden)
                 frame = frame[keep].reset_index(drop=True)
             frames[name] = frame
-        return NetworkData(frames, source=self.url)
+        return NetworkData(frames, source=self._shown_url())
 
     def counts(self) -> dict[str, int]:
         if not self.exists():

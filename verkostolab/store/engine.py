@@ -27,7 +27,7 @@ from sqlalchemy import event as sa_event
 from ..errors import StoreError
 
 __all__ = ["BUSY_TIMEOUT_MS", "PG_WRITE_LOCK", "RETRY_SQLSTATES", "default_store_url",
-           "resolve_url"]
+           "resolve_url", "shown_url"]
 
 #: How long a writer waits for another writer before giving up (SQLite busy timeout,
 #: PostgreSQL lock timeout).
@@ -61,6 +61,36 @@ def resolve_url(url_or_path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+_PASSWORD = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):([^@]*)@")
+
+
+def shown_url(url) -> str:
+    """The one way a store URL is shown anywhere (reports, ``info``, errors, JSON, the
+    workshop banner, exports): without its password.
+
+    >>> shown_url("postgresql+psycopg://user:secret@127.0.0.1:5432/db")
+    'postgresql+psycopg://user:***@127.0.0.1:5432/db'
+    >>> shown_url("sqlite:////tmp/a.sqlite")
+    'sqlite:////tmp/a.sqlite'
+    """
+    text = str(url)
+    try:
+        return sa.engine.make_url(text).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot read: mask it by hand
+        return _PASSWORD.sub(r"\1:***@", text)
+
+
+def scrub_password(url, text: str) -> str:
+    """``text`` (e.g. a driver's error message) with the password of ``url`` masked."""
+    try:
+        password = sa.engine.make_url(str(url)).password
+    except Exception:  # noqa: BLE001
+        match = _PASSWORD.match(str(url))
+        password = match.group(2) if match else None
+    text = text.replace(str(url), shown_url(url))
+    return text.replace(password, "***") if password else text
+
+
 class _Engine:
     """The connection part of :class:`verkostolab.store.Store`."""
 
@@ -70,7 +100,7 @@ class _Engine:
         self._known_to_exist = False  # a server database, once seen, is not asked again
 
     def __repr__(self) -> str:
-        return f"Store({self.url!r})"
+        return f"Store({self._shown_url()!r})"
 
     @property
     def is_sqlite(self) -> bool:
@@ -93,8 +123,7 @@ class _Engine:
             self._known_to_exist = sa.inspect(self.engine).has_table("meta")
             return self._known_to_exist
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError("error.store", url=self._shown_url(),
-                             reason=str(exc).splitlines()[0]) from None
+            raise StoreError("error.store", url=self._shown_url(), reason=self._reason(exc)) from None
 
     @property
     def engine(self) -> sa.Engine:
@@ -110,7 +139,7 @@ class _Engine:
                 else:
                     engine = sa.create_engine(self.url, pool_pre_ping=True)
             except (sa.exc.ArgumentError, ImportError) as exc:
-                raise StoreError("error.store", url=self.url, reason=str(exc)) from None
+                raise StoreError("error.store", url=self._shown_url(), reason=self._reason(exc)) from None
             self._engine = engine
         return self._engine
 
@@ -146,7 +175,7 @@ class _Engine:
                 yield conn
         except sa.exc.OperationalError as exc:
             error = StoreError("error.store", url=self._shown_url(),
-                               reason=str(exc.orig if exc.orig else exc).splitlines()[0])
+                               reason=self._reason(exc.orig if exc.orig else exc))
             error.retryable = _retryable(exc)
             raise error from exc
 
@@ -160,14 +189,15 @@ class _Engine:
                 yield conn
         except sa.exc.OperationalError as exc:
             raise StoreError("error.store", url=self._shown_url(),
-                             reason=str(exc.orig or exc).splitlines()[0]) from None
+                             reason=self._reason(exc.orig or exc)) from None
 
     def _shown_url(self) -> str:
-        """The URL without its password (for messages and exports)."""
-        try:
-            return sa.engine.make_url(self.url).render_as_string(hide_password=True)
-        except sa.exc.ArgumentError:
-            return self.url
+        """The URL without its password (for messages and exports): :func:`shown_url`."""
+        return shown_url(self.url)
+
+    def _reason(self, exc) -> str:
+        """The first line of a database error, without the password."""
+        return scrub_password(self.url, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
     def _retrying(self, write, retries: int):
         delay = 0.05

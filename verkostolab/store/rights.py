@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ..errors import StoreError
 from ..i18n import t
 from ..tables.schema import TABLES, fold
-from .sqlschema import CONSENT_TABLE, PERSON_COLUMNS, SQL_TABLES, _Schema, has_consent_table
+from .sqlschema import CHANGES_TABLE, CONSENT_TABLE, PERSON_COLUMNS, SQL_TABLES, _Schema, has_consent_table
 
 __all__ = ["FREE_TEXT_COLUMNS", "lookup_actor", "unknown_actor"]
 
@@ -180,6 +180,12 @@ class _Rights(_Schema):
                 count = conn.execute(consent.delete().where(consent.c.actor_id == pid)).rowcount
                 if count:
                     removed[CONSENT_TABLE] = count
+            if sa.inspect(conn).has_table(CHANGES_TABLE):  # the change log names them too
+                changes = SQL_TABLES[CHANGES_TABLE]
+                count = conn.execute(changes.delete().where(
+                    sa.or_(changes.c.actor_id == pid, changes.c.other_id == pid))).rowcount
+                if count:
+                    removed[CHANGES_TABLE] = count
             extra = _other_tables(conn)
             for table in extra:
                 count = conn.execute(table.delete().where(_refers_to(table, person))).rowcount

@@ -3,7 +3,7 @@
 answers, :data:`CONSENT_TABLE`), the schema version in ``meta`` and :meth:`_Schema.create`.
 
 >>> sorted(set(SQL_TABLES) - set(TABLE_ORDER))
-['imports', 'meta', 'notes', 'participant_consent']
+['changes', 'imports', 'meta', 'notes', 'participant_consent']
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ..i18n import t
 from ..tables.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES
 from .engine import _Engine
 
-__all__ = ["METADATA", "SQL_TABLES", "PERSON_COLUMNS", "CONSENT_TABLE", "has_consent_table",
+__all__ = ["METADATA", "SQL_TABLES", "PERSON_COLUMNS", "CONSENT_TABLE", "CHANGES_TABLE", "has_consent_table",
            "refused_ids"]
 
 _SQL_TYPES = {"id": sa.String, "text": sa.Text, "vocab": sa.String, "rating": sa.Integer,
@@ -34,6 +34,11 @@ PERSON_COLUMNS = (("participation", "actor_id"), ("ties", "source"), ("ties", "t
 #: :data:`PERSON_COLUMNS` (which mirrors :mod:`verkostolab.tables.schema`); :meth:`Store.forget`
 #: deletes its row separately.
 CONSENT_TABLE = "participant_consent"
+
+#: The change log: merges of stored actors and merges a person declined
+#: (:mod:`verkostolab.store.merging`); a declined pair is not proposed again while both
+#: people keep the name and e-mail they had when it was declined.
+CHANGES_TABLE = "changes"
 
 
 def _metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
@@ -77,6 +82,17 @@ def _metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("consent", sa.Boolean, nullable=False),
         sa.Column("at", sa.DateTime, nullable=False),
     )
+    tables[CHANGES_TABLE] = sa.Table(
+        CHANGES_TABLE, md,
+        sa.Column("change_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime, nullable=False),
+        sa.Column("kind", sa.String, nullable=False),  # merge | decline
+        sa.Column("actor_id", sa.String, nullable=False),
+        sa.Column("other_id", sa.String, nullable=False),
+        sa.Column("actor_name", sa.Text), sa.Column("actor_email", sa.Text),
+        sa.Column("other_name", sa.Text), sa.Column("other_email", sa.Text),
+        sa.Column("detail", sa.Text),
+    )
     return md, tables
 
 
@@ -116,7 +132,7 @@ class _Schema(_Engine):
                              [{"key": "schema_version", "value": str(SCHEMA_VERSION)},
                               {"key": "created_at", "value": dt.datetime.now().isoformat()}])
             elif int(version) > SCHEMA_VERSION:
-                raise StoreError("error.store", url=self.url,
+                raise StoreError("error.store", url=self._shown_url(),
                                  reason=t("error.schema_version", None, found=version,
                                           supported=SCHEMA_VERSION))
 

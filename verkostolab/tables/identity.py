@@ -493,6 +493,38 @@ def propose_merges(data: NetworkData, existing: NetworkData | None = None, *,
     return MergeProposal(frame, lang, ambiguous)
 
 
+def without_declined(proposal: MergeProposal, declined) -> MergeProposal:
+    """``proposal`` without the pairs a person declined earlier (``declined``: entries of
+    the store's change log, dicts with ``actor_id``, ``other_id`` and both people's
+    ``*_name`` and ``*_email`` as they were when declined).  A pair is proposed again
+    when either person's name or e-mail has changed since; a group left with one actor
+    is no group."""
+    frame = proposal.frame
+    if frame.empty or not declined:
+        return proposal
+
+    def same(a, b) -> bool:
+        return (None if _empty(a) else str(a)) == (None if _empty(b) else str(b))
+
+    people = {row.actor_id: row for row in frame.itertuples(index=False)}
+    refused = set()
+    for entry in declined:
+        a, b = people.get(entry["actor_id"]), people.get(entry["other_id"])
+        if a is None or b is None:
+            continue
+        if (same(a.name, entry.get("actor_name")) and same(a.email, entry.get("actor_email"))
+                and same(b.name, entry.get("other_name")) and same(b.email, entry.get("other_email"))):
+            refused.add(frozenset((a.actor_id, b.actor_id)))
+    if not refused:
+        return proposal
+    keep = [frozenset((r.actor_id, r.keep_id)) not in refused for r in frame.itertuples(index=False)]
+    frame = frame[keep]
+    sizes = frame.groupby("group")["actor_id"].transform("size")
+    frame = frame[sizes >= 2].reset_index(drop=True)
+    return MergeProposal(frame if not frame.empty else _empty_proposal(), proposal.lang,
+                         proposal.ambiguous)
+
+
 def _empty_proposal() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
     frame["group"] = frame["group"].astype(int)
@@ -516,6 +548,9 @@ class Merges:
     frame: pd.DataFrame
     declined: int = 0
     file: str | None = None
+    #: ``(actor_id, keep_id)`` of each row a person marked *no*: remembered in the store
+    #: so that the pair is not proposed again (:func:`without_declined`)
+    declined_pairs: list = field(default_factory=list)
 
     @property
     def empty(self) -> bool:

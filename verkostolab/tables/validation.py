@@ -21,7 +21,8 @@ from .data import NetworkData, coerce_frame
 from ..errors import InputError, Problem
 from .schema import TABLE_ORDER, TABLES, VOCABULARIES, fold, normalise_value
 
-__all__ = ["RawTable", "ValidationResult", "validate", "parse_date", "parse_number"]
+__all__ = ["RawTable", "ValidationResult", "validate", "leave_out", "render_dropped", "dropped_dict",
+           "parse_date", "parse_number"]
 
 #: Excel serial day numbers accepted as dates: 1954-10-03 ... 2119-01-09.  Smaller
 #: numbers (e.g. a bare year such as 2024) are not taken for serials.
@@ -51,6 +52,12 @@ class RawTable:
     header_row: int = 1
     problems: list[Problem] = field(default_factory=list)
     left_out: dict[str, int] = field(default_factory=dict)
+    #: Lenient (machine-written exports by default, ``--lenient`` for workbooks): a
+    #: record that cannot be read is left out and listed instead of refusing the file.
+    lenient: bool = False
+    #: The records a lenient reader left out, each a :class:`Problem` naming its place
+    #: (file, line or message, field) and why; listed by ``import`` and ``check``.
+    dropped: list[Problem] = field(default_factory=list)
 
     @classmethod
     def from_records(cls, table: str, header: list, records: list[list], rows: list[int], *,
@@ -93,6 +100,26 @@ class RawTable:
                    header_row, problems)
 
 
+def leave_out(raws: list[RawTable], problems: list[Problem], *, tables=()) -> list[RawTable]:
+    """What a lenient reader returns instead of raising: ``raws`` marked lenient, the
+    ``problems`` attached as left-out records (:attr:`RawTable.dropped`), and the rows of
+    ``tables`` that come from a record a problem names (same file, sheet and line) left
+    out.  Readers that skip a broken record themselves pass no ``tables``."""
+    places: dict[tuple, set[int]] = {}
+    for p in problems:
+        if p.row is not None:
+            places.setdefault((p.file, p.sheet), set()).add(int(p.row))
+    out = []
+    for raw in raws:
+        if raw.table in tables:
+            raw = _without(raw, places)
+        raw.lenient = True
+        out.append(raw)
+    if out:
+        out[0].dropped = list(out[0].dropped) + list(problems)
+    return out
+
+
 @dataclass
 class ValidationResult:
     """What :func:`validate` found valid: ``data`` holds only the rows that are new
@@ -105,6 +132,8 @@ class ValidationResult:
     left_out: list[tuple[str, str, int]] = field(default_factory=list)
     #: the :class:`verkostolab.tables.identity.MergeResult` when actors were merged on import
     merged: object = None
+    #: records left out of lenient files, each a :class:`Problem` (place and reason)
+    dropped: list[Problem] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- cell parsers
@@ -324,6 +353,58 @@ def validate(raws: list[RawTable], *, source: str | None = None,
              existing: NetworkData | None = None) -> ValidationResult:
     """Convert and check raw tables; raise :class:`InputError` listing every problem.
 
+    A problem in a record of a lenient raw table (:attr:`RawTable.lenient`) does not
+    refuse the import: the record is left out, listed in
+    :attr:`ValidationResult.dropped`, and the rest is checked again (a record that
+    pointed at a left-out one is left out and listed too).  Problems in strict tables,
+    and problems that name no record, still refuse everything.  The records the readers
+    left out (:attr:`RawTable.dropped`) are listed first.
+    """
+    dropped = [p for raw in raws for p in raw.dropped]
+    while True:
+        try:
+            result = _validate(raws, source=source, existing=existing)
+        except InputError as exc:
+            placed = _placed(exc.problems, raws)
+            if placed is None:
+                raise
+            before = sum(len(raw.rows) for raw in raws)
+            raws = [_without(raw, placed) for raw in raws]
+            if sum(len(raw.rows) for raw in raws) == before:  # nothing to leave out
+                raise
+            dropped += exc.problems
+            continue
+        result.dropped = dropped
+        return result
+
+
+def _placed(problems: list[Problem], raws: list[RawTable]):
+    """``{(file, sheet): rows}`` of the records named by ``problems`` if every problem
+    names a record of a lenient table, else None."""
+    lenient = {(raw.file, raw.sheet) for raw in raws if raw.lenient}
+    places: dict[tuple, set[int]] = {}
+    for p in problems:
+        key = (p.file, p.sheet)
+        if p.row is None or key not in lenient:
+            return None
+        places.setdefault(key, set()).add(int(p.row))
+    return places or None
+
+
+def _without(raw: RawTable, places) -> RawTable:
+    rows = places.get((raw.file, raw.sheet))
+    if not rows:
+        return raw
+    keep = ~np.isin(raw.rows, list(rows))
+    return RawTable(raw.table, raw.frame[keep].reset_index(drop=True), raw.rows[keep], raw.file,
+                    raw.sheet, raw.headers, raw.header_row, raw.problems, raw.left_out,
+                    raw.lenient, raw.dropped)
+
+
+def _validate(raws: list[RawTable], *, source: str | None = None,
+              existing: NetworkData | None = None) -> ValidationResult:
+    """:func:`validate` without leaving anything out.
+
     With ``existing`` (what a store holds already), references may point at existing
     rows; a row whose key exists already with the same values is skipped, with other
     values it is a problem.  Rows of key-less tables (ties) that are already there the
@@ -486,6 +567,28 @@ def render_left_out(left_out, lang: str | None = None) -> list[str]:
 
     return [t("left_out.line", lang, file=file, what=t(f"left_out.{reason}", lang, count=count))
             for file, reason, count in left_out]
+
+
+def render_dropped(dropped, lang: str | None = None) -> list[str]:
+    """The left-out records as Gephi's import report lists them: a count per file, then
+    one line per record (file, line or message, field: why)."""
+    from ..i18n import t
+
+    if not dropped:
+        return []
+    per_file: dict[str, int] = {}
+    for p in dropped:
+        per_file[str(p.file or "-")] = per_file.get(str(p.file or "-"), 0) + 1
+    lines = [t("dropped.title", lang, count=len(dropped))]
+    lines += [f"  {t('dropped.file', lang, file=file, count=count)}" for file, count in per_file.items()]
+    lines += [f"    {p.render(lang)}" for p in dropped]
+    return lines
+
+
+def dropped_dict(dropped) -> dict:
+    """The left-out records for ``--json``: ``dropped`` (each with file, sheet, row,
+    column, value, code and the message in both languages) and ``dropped_count``."""
+    return {"dropped_count": len(dropped), "dropped": [p.to_dict() for p in dropped]}
 
 
 def _fingerprint(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

@@ -396,6 +396,8 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 def banner(workshop: Workshop, *, qr_files: tuple[Path, Path] | None = None) -> str:
     """What the facilitator sees once the server is ready, in the workshop's language."""
+    from ..store.engine import shown_url
+
     lang = workshop.lang
     lines = [t("workshop.ready", lang), "",
              t("workshop.participant_url", lang, url=workshop.participant_url), "",
@@ -410,7 +412,7 @@ def banner(workshop: Workshop, *, qr_files: tuple[Path, Path] | None = None) -> 
     if workshop.participant_app not in workshop.apps():
         lines.append(t("workshop.no_participant_app", lang, name=workshop.participant_app,
                        path=workshop.notebooks))
-    lines.append(t("workshop.store", lang, url=workshop.store_url))
+    lines.append(t("workshop.store", lang, url=shown_url(workshop.store_url)))
     if workshop.host.startswith("127.") or workshop.host in ("localhost", "::1"):
         lines.append(t("workshop.loopback", lang))
     lines.append(t("workshop.stop", lang))
