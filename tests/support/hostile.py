@@ -91,3 +91,39 @@ def hostile_tables(*, big_org_name: str | None = None) -> dict:
     ties.append([people[0], people[-1], "yhteistyö", "2", "2", "", "1.10.2024"])
     return {"organisaatiot": orgs, "toimijat": actors, "tapahtumat": events,
             "osallistumiset": part, "suhteet": ties}
+
+
+def _folded(text: str) -> str:
+    """``text`` as a name search sees it: JSON and HTML escapes undone, accents off,
+    lower case, any run of non-letters one space."""
+    import html
+    import re
+
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    text = html.unescape(text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " " + " ".join(re.sub(r"[^a-z0-9]+", " ", text).split()) + " "
+
+
+def identifying_values() -> list[str]:
+    """Everything of ``REAL_PEOPLE`` that identifies them: ids, every name variant,
+    e-mail addresses and their local parts, the one-person organisation, the event title
+    that names a person."""
+    out = []
+    for aid, name, email in REAL_PEOPLE:
+        out += [aid, email, email.split("@")[0], *sorted(name_variants(name))]
+        out += [part for part in name.replace("-", " ").split() if len(part) >= 4]
+    out += ["Äijälä Consulting", "coaching with Noora"]
+    return [v for v in dict.fromkeys(out) if v != "P3"]
+
+
+def leaks(text: str) -> list[str]:
+    """The identifying values found in ``text`` (raw, or escaped for JSON or HTML, in
+    any case or Unicode form, with any separators)."""
+    folded = _folded(text)
+    found = []
+    for value in identifying_values():
+        if value in text or _folded(value) in folded:
+            found.append(value)
+    return found
