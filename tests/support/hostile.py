@@ -56,12 +56,16 @@ def name_variants(name: str) -> set[str]:
     return out
 
 
-def hostile_tables(*, big_org_name: str | None = None) -> dict:
-    """The native tables (Finnish headers) with hostile names everywhere.  Five people
+def hostile_tables(*, big_org_name: str | None = None, people_names: list[str] | None = None) -> dict:
+    """The native tables (Finnish headers) with hostile names everywhere.  Six people
     share the organisation ``O9`` (``big_org_name``, by default a hostile name): an
     organisation of the minimum group size keeps its name when pseudonymised, so its
-    hostile name reaches pseudonymised output too."""
+    hostile name reaches pseudonymised output too, unless it holds a word of someone's
+    name (then it is a pseudonym): ``people_names`` (14, by default the hostile names
+    and formulas) gives the other people other names."""
     big = big_org_name or HOSTILE_NAMES[0]
+    people_names = people_names or HOSTILE_NAMES + FORMULAS[:4]
+    assert len(people_names) == 14
     orgs = [["organisaatio_id", "nimi", "sektori", "laji"],
             ["O1", HOSTILE_NAMES[2], "yksityinen sektori", "yritys"],
             ["O2", "Äijälä Consulting", "kolmas sektori", "verkostohubi"],
@@ -70,7 +74,7 @@ def hostile_tables(*, big_org_name: str | None = None) -> dict:
     for (aid, name, email), org in zip(REAL_PEOPLE, ("O1", "O2", "O1")):
         actors.append([aid, name, org, HOSTILE_NAMES[3], FORMULAS[0], email])
     hostile_ids = []
-    for k, name in enumerate(HOSTILE_NAMES + FORMULAS[:4]):
+    for k, name in enumerate(people_names):
         aid = f"H{k}"
         hostile_ids.append(aid)
         actors.append([aid, name, "O9" if k < 6 else "O1", FORMULAS[k % 4],

@@ -18,7 +18,7 @@ import pytest
 
 from support.browser import offline_page
 from support.files import write_csv_folder
-from support.hostile import HOSTILE_NAMES, hostile_tables, leaks
+from support.hostile import FORMULAS, HOSTILE_NAMES, hostile_tables, leaks
 
 import verkostolab as vl
 from verkostolab import viz
@@ -97,7 +97,13 @@ def test_show_escapes_names_in_the_notebook_script():
 @pytest.mark.parametrize("lang", ["fi", "en"])
 def test_default_report_with_hostile_names(hostile_folder, tmp_path, lang):
     out = tmp_path / f"report-{lang}.html"
-    cmd = [sys.executable, "-m", "verkostolab", "--lang", lang, "report", str(hostile_folder),
+    folder = hostile_folder
+    if lang == "en":
+        # Pseudonymised, the attack comes through the organisation of six, whose name
+        # must share no word with a person's name (else it is a pseudonym too).
+        others = FORMULAS[:4] + [f"Testi Henkilö {k}" for k in range(10)]
+        folder = write_csv_folder(tmp_path / "verkosto", hostile_tables(people_names=others))
+    cmd = [sys.executable, "-m", "verkostolab", "--lang", lang, "report", str(folder),
            "--out", str(out)]
     if lang == "en":
         cmd.append("--pseudonymise")
@@ -105,7 +111,7 @@ def test_default_report_with_hostile_names(hostile_folder, tmp_path, lang):
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     # The attack reached the page (in the figures' data), and nothing ran.
-    assert "onerror=alert(document.title)" in out.read_text(encoding="utf-8")
+    assert "alert(document.title)" in out.read_text(encoding="utf-8")
     result = _open(out)
     _assert_quiet(result, f"report ({lang})")
     if lang == "fi":  # the names are shown, as text (the brokers' table)
