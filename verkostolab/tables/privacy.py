@@ -97,7 +97,7 @@ def _present(value) -> bool:
 
 
 def _fold(text: str) -> str:
-    """Lower case, composed, no accents, one space: the form names are matched in."""
+    """Lower case, accents off (any Unicode form), one space: the form names are matched in."""
     text = unicodedata.normalize("NFKD", str(text))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w@.]+", " ", text.casefold()).split())
