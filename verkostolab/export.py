@@ -24,8 +24,12 @@ through networkx, ``igraph.Graph.from_networkx``); GraphML opens in Gephi, with
 :func:`verkostolab.io.read`.
 
 ``pseudonymise`` replaces people's names *and ids* by stable pseudonyms (ids may be
-e-mail addresses or names) and leaves e-mail addresses out; the secret salt is never
-written.  Every file is written to a temporary file in the same folder first and then
+e-mail addresses or names), leaves e-mail addresses, roles and keywords out and names
+small organisations and events whose title names a person by pseudonyms (see
+:func:`verkostolab.tables.privacy.pseudonymise`); the secret salt is never written.
+Text cells that a spreadsheet would read as a formula (starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) are written as text: in workbooks as text
+cells, in CSV with a leading apostrophe (see :func:`verkostolab.io.workbook.formula_safe`).  Every file is written to a temporary file in the same folder first and then
 moved into place, so a failed export leaves no half-written file behind.
 
 >>> import tempfile, pathlib, networkx as nx
@@ -167,28 +171,12 @@ def pseudonym_ids(ids, *, lang: str | None = None) -> dict[str, str]:
 
 
 def pseudonymise_ids(data: NetworkData, *, lang: str | None = None) -> NetworkData:
-    """``data`` with every person's id *and* name replaced by a stable pseudonym and the
-    e-mail addresses removed, consistently in every table (actors, participation, ties and
-    assessments' respondents).  Unlike :func:`verkostolab.tables.privacy.pseudonymise`, which
-    keeps ids, this is for data that leaves the installation: ids may be e-mail
-    addresses or names."""
-    actors = data.actors
-    ties = data.ties
-    part = data.participation
-    assessments = data.assessments
-    mapping = pseudonym_ids(pd.concat([actors["actor_id"], part["actor_id"], ties["source"],
-                                       ties["target"], assessments["respondent"]]), lang=lang)
+    """``data`` pseudonymised for leaving the installation: see
+    :func:`verkostolab.tables.privacy.pseudonymise` (ids, names, e-mail addresses, roles,
+    keywords, small organisations and event titles that name a person)."""
+    from .tables.privacy import pseudonymise
 
-    def swap(series: pd.Series) -> pd.Series:
-        return series.map(lambda v: v if v is None or pd.isna(v) else mapping.get(str(v), v))
-
-    actors["actor_id"] = swap(actors["actor_id"])
-    actors["name"] = actors["actor_id"]
-    actors["email"] = None
-    part["actor_id"] = swap(part["actor_id"])
-    ties["source"], ties["target"] = swap(ties["source"]), swap(ties["target"])
-    assessments["respondent"] = swap(assessments["respondent"])
-    return data.replace(actors=actors, participation=part, ties=ties, assessments=assessments)
+    return pseudonymise(data, lang=lang)
 
 
 def _vocab_label(vocabulary: str, value, lang: str | None):
@@ -214,6 +202,9 @@ def graph_export(data: NetworkData, *, level: str = "person", period=None, lang:
     from .viz.style import scale_sizes, sector_colour
 
     lang = lang or _default_lang()
+    if pseudonymise:
+        # Everything that can identify a person, in every table, before anything is built.
+        data = pseudonymise_ids(data, lang=lang)
     graph = build_graph(data, level=level, period=period)
     # The picture's positions: the whole data's layout, kept for a period's graph.
     base = build_graph(data, level=level) if period is not None else graph
@@ -250,13 +241,6 @@ def graph_export(data: NetworkData, *, level: str = "person", period=None, lang:
     edge_frame, edge_types = _typed(edges, _EDGE_ORDER)
     edge_frame.insert(0, "source", edges["source"].astype(str).to_numpy())
     edge_frame.insert(1, "target", edges["target"].astype(str).to_numpy())
-    if pseudonymise and level == "person":
-        # Actors first, as in pseudonymise_ids, so that both number a clash alike.
-        mapping = pseudonym_ids([*data.actors["actor_id"], *ids], lang=lang)
-        nodes.index = [mapping[i] for i in ids]
-        nodes["label"] = list(nodes.index)
-        edge_frame["source"] = edge_frame["source"].map(mapping)
-        edge_frame["target"] = edge_frame["target"].map(mapping)
     nodes.index.name = "id"
     when = t("export.period", lang, period=period) if period else t("export.all_time", lang)
     level_text = t(f"export.level.{level}", lang)
@@ -459,6 +443,8 @@ def _kumu_frames(graph: GraphExport, lang: str) -> tuple[pd.DataFrame, pd.DataFr
 def _sheet(ws, frame: pd.DataFrame) -> None:
     from openpyxl.styles import Font
 
+    from .io.workbook import FORMULA_START
+
     ws.append([str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -473,8 +459,9 @@ def _sheet(ws, frame: pd.DataFrame) -> None:
             elif not isinstance(value, (int, float)):
                 value = _XML_BAD.sub("", str(value))
             cell = ws.cell(r, c, value)
-            if isinstance(value, str) and value.startswith("="):
+            if isinstance(value, str) and value.startswith(FORMULA_START):
                 cell.data_type = "s"  # text, never a formula
+                cell.quotePrefix = True
     ws.freeze_panes = "A2"
     for i, col in enumerate(frame.columns, start=1):
         width = max([len(str(col))] + [len(str(v)) for v in frame.iloc[:, i - 1] if _present(v)])

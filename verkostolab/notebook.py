@@ -15,17 +15,33 @@ __all__ = ["heading", "text", "summary_table", "measure_table", "top_table", "st
            "estimate_note", "estimate_sentence"]
 
 
+def _plain(params: dict) -> dict:
+    """Values (a file name, a person's name) as Markdown text, never as HTML or markup:
+    Markdown passes HTML through, and a report is an HTML page."""
+    import html
+    import re
+
+    def one(value):
+        if not isinstance(value, str):
+            return value
+        return re.sub(r"([\\`*_\[\]{}()#+!|~>-])", r"\\\1", html.escape(value))
+
+    return {k: one(v) for k, v in params.items()}
+
+
 def heading(key: str, lang: str | None = None, *, level: int = 2, **params):
-    """A Markdown heading from the catalogue (shows in notebooks and reports)."""
+    """A Markdown heading from the catalogue (shows in notebooks and reports); the
+    values in ``params`` are shown as text (escaped), never as HTML."""
     from IPython.display import Markdown
 
-    return Markdown("#" * level + " " + t(key, lang, **params))
+    return Markdown("#" * level + " " + t(key, lang, **_plain(params)))
 
 
 def text(key: str, lang: str | None = None, **params):
+    """A catalogue text as Markdown, the values in ``params`` escaped as in :func:`heading`."""
     from IPython.display import Markdown
 
-    return Markdown(t(key, lang, **params))
+    return Markdown(t(key, lang, **_plain(params)))
 
 
 def _label(key: str, lang: str | None) -> str:
@@ -74,7 +90,10 @@ def top_table(nodes: pd.DataFrame, lang: str | None = None, *, by: str = "betwee
 def stage_markdown(stage, lang: str | None = None):
     from IPython.display import Markdown
 
-    return Markdown(f"**{t('measure.stage', lang)}: {stage.label(lang)}.** {stage.explain(lang)}")
+    import html
+
+    return Markdown(f"**{t('measure.stage', lang)}: {html.escape(stage.label(lang))}.** "
+                    f"{html.escape(stage.explain(lang))}")
 
 
 def goals_table(goals, lang: str | None = None) -> pd.DataFrame:

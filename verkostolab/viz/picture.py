@@ -31,6 +31,7 @@ from ..graphs import BACKBONE_ALPHA, backbone, project_participation
 from ..i18n import t
 from ..measures.analysis import Analysis, analyse
 from ..tables.data import NetworkData
+from ..tables.privacy import pseudonymise as pseudonymise_data
 from ..tables.privacy import pseudonymise_labels
 from .layout import layout_positions
 from .style import TIE_COLOURS, kind_marker, scale_sizes, scale_widths, sector_colour
@@ -130,6 +131,14 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
         from ..measures.change import check_period
 
         check_period(data, period)  # a period without data: an error naming the data's range
+    relabel = pseudonymise
+    if pseudonymise and isinstance(data, NetworkData) and analysis is None:
+        relabel = False  # the ids and names are the pseudonyms already
+        # Ids, e-mail addresses, roles, small organisations and named events: nothing
+        # that identifies a person reaches the page's data.
+        data = pseudonymise_data(data, lang=lang)
+        if isinstance(previous, NetworkData):
+            previous = pseudonymise_data(previous, lang=lang)
     analysis = _analysis_of(data, analysis, level=level, period=period, network=network, seed=seed)
     data, level, period, network, seed = (analysis.data, analysis.level, analysis.period,
                                           analysis.network, analysis.seed)
@@ -149,7 +158,7 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
     nodes = pd.DataFrame(index=pd.Index(ids, name="id"))
     attrs = {a: graph.vs[a] for a in graph.vs.attributes()}
     nodes["label"] = attrs.get("label", ids)
-    if pseudonymise and level == "person":
+    if relabel and level == "person":
         nodes["label"] = pseudonymise_labels(ids, lang=lang)
     nodes["organisation"] = attrs.get("organisation_name", attrs.get("organisation", [None] * len(ids)))
     if pseudonymise and level == "organisation":
@@ -179,12 +188,20 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
     all_ties = len(ties)
     ties = ties[(ties["weight"] >= min_weight).to_numpy() & in_backbone].reset_index(drop=True)
     hidden = all_ties - len(ties)
+    if pseudonymise and level in ("person", "organisation"):
+        # The page's data holds no real id (ids may be e-mail addresses or names).
+        alias = dict(zip(ids, nodes["label"]))
+        nodes.index = pd.Index([alias[i] for i in ids], name="id")
+        ties["source"] = ties["source"].astype(str).map(alias)
+        ties["target"] = ties["target"].astype(str).map(alias)
     ties["new"] = False
     if previous is not None and len(ties):
         if isinstance(previous, Analysis) and previous.level != level:
             raise ValueError(f"previous is an analysis at level {previous.level!r}, not {level!r}")
         before = (previous if isinstance(previous, Analysis) else analyse(previous, level=level)).graph
         old = {tuple(sorted(p)) for p in zip(*[_edge_frame(before)[c].astype(str) for c in ("source", "target")])}
+        if pseudonymise and level in ("person", "organisation"):
+            old = {tuple(sorted(alias.get(i, i) for i in p)) for p in old}
         ties["new"] = [tuple(sorted((str(a), str(b)))) not in old for a, b in zip(ties["source"], ties["target"])]
 
     fig = figure(width=width, height=height, tools="pan,wheel_zoom,box_zoom,reset,save",
@@ -193,7 +210,7 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
     fig.axis.visible = False
     fig.grid.visible = False
     fig.outline_line_color = None
-    source_name = title or data.source or ""
+    source_name = title or ("" if pseudonymise else data.source) or ""
     when = t("picture.period", lang, period=period) if period else t("picture.all_time", lang)
     fig.title.text = f"{t('picture.title', lang, source=source_name)} — {when}"
     fig.title.text_font_size = "16pt"
