@@ -20,7 +20,7 @@ from importlib import resources
 __all__ = ["LANGUAGES", "DEFAULT_LANG", "t", "catalogue", "catalogue_files", "check_lang",
            "default_lang"]
 
-LANGUAGES = ("fi", "en")
+LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANG = "fi"
 
 
