@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .i18n import catalogue, default_lang, t
+from .i18n import catalogue, default_lang, format_number, shown_source, t
 
 __all__ = ["heading", "text", "summary_table", "measure_table", "top_table", "stage_markdown"]
 
@@ -17,13 +17,20 @@ def heading(key: str, lang: str | None = None, *, level: int = 2, **params):
     """A Markdown heading from the catalogue (shows in notebooks and reports)."""
     from IPython.display import Markdown
 
-    return Markdown("#" * level + " " + t(key, lang, **params))
+    return Markdown("#" * level + " " + t(key, lang, **_shown(params, lang)))
 
 
 def text(key: str, lang: str | None = None, **params):
     from IPython.display import Markdown
 
-    return Markdown(t(key, lang, **params))
+    return Markdown(t(key, lang, **_shown(params, lang)))
+
+
+def _shown(params: dict, lang: str | None) -> dict:
+    """A ``source`` parameter as shown in ``lang`` (the sample's name from the catalogue)."""
+    if "source" in params:
+        params = {**params, "source": shown_source(params["source"], lang)}
+    return params
 
 
 def _label(key: str, lang: str | None) -> str:
@@ -48,7 +55,8 @@ def measure_table(summary, lang: str | None = None, keys=None) -> pd.DataFrame:
     keys = keys or list(values)
     def shown(v):
         if isinstance(v, float):
-            return "–" if v != v else (str(int(v)) if v.is_integer() and abs(v) > 1 else f"{v:.3f}")
+            return "–" if v != v else (str(int(v)) if v.is_integer() and abs(v) > 1
+                                       else format_number(v, lang, 3))
         return str(v)
 
     rows = [(_label(k, lang), shown(values[k])) for k in keys]

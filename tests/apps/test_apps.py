@@ -107,7 +107,7 @@ def test_warmup_rounds_are_recorded_only_with_the_code(settings):
     app.size.value = 3
     plan = app.make_groups()
     assert len(plan.rounds[0]) == 4 and "vl-group" in app.groups.value
-    assert app.record_round() is None and "ohjaajalle" in app.status.value
+    assert app.record_round() is None and "fasilitaattorille" in app.status.value
     before = Store(settings.store_url).counts()["events"]
     app.gate.unlock("246810")
     report = app.record_round()

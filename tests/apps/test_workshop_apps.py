@@ -97,7 +97,7 @@ def test_facilitator_action_needs_the_code(server):
         page.locator(".vl-make-groups").click()
         page.locator(".vl-group").first.wait_for(state="visible", timeout=60_000)
         page.locator(".vl-record-round").click()
-        page.wait_for_function("() => /vain ohjaajalle/.test(document.querySelector('.vl-warmup').innerText)",
+        page.wait_for_function("() => /vain fasilitaattorille/.test(document.querySelector('.vl-warmup').innerText)",
                                timeout=30_000)
         assert Store(server.store_url).counts()["events"] == before
         page.locator(".vl-code input").fill("000000")

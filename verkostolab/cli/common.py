@@ -169,6 +169,8 @@ def _localise(command: click.Command, lang: str) -> None:
             if metavar is not None:
                 param.metavar = metavar
                 _OWN_METAVAR.add(id(param))
+        elif param.metavar in keys:  # FROM:TO, FILE, ROUND ... (cli.metavar.*)
+            param.metavar = t(keys[param.metavar], lang)
     for sub in getattr(command, "commands", {}).values():
         _localise(sub, lang)
 
@@ -195,7 +197,7 @@ IMPORT_FORMATS = ("auto", "workbook", "csv", "teams", "slack", "kumu", "forms", 
 
 def _lang(ctx: click.Context) -> str:
     root = ctx.find_root()
-    return (root.obj or {}).get("lang", _LANG)
+    return (root.obj or {}).get("lang", current_lang())
 
 
 def _set_lang(ctx: click.Context, _param, value):
@@ -219,7 +221,7 @@ def _load(path_args, store_url, fmt="auto"):
     from ..sources import load
 
     if path_args and store_url:
-        raise click.UsageError(t("cli.path_or_store", _LANG))
+        raise click.UsageError(t("cli.path_or_store", current_lang()))
     return load([Path(p) for p in path_args] if path_args else None, store=store_url, format=fmt)
 
 
