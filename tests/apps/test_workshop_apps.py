@@ -88,6 +88,10 @@ def test_language_switch(server):
         page.wait_for_function("() => document.querySelector('.vl-submit').innerText.trim() === 'Send'",
                                timeout=30_000)
         assert "Who are you?" in page.locator(".vl-app").inner_text()
+        page.locator(".vl-lang-switch .widget-toggle-button", has_text="svenska").click()
+        page.wait_for_function("() => document.querySelector('.vl-submit').innerText.trim() === 'Skicka'",
+                               timeout=30_000)
+        assert "Vem är du?" in page.locator(".vl-app").inner_text()
 
 
 def test_facilitator_action_needs_the_code(server):
