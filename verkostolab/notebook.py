@@ -71,8 +71,8 @@ def top_table(nodes: pd.DataFrame, lang: str | None = None, *, by: str = "betwee
     if "sector" in top:
         top["sector"] = [t(f"sector.{s}", lang) if isinstance(s, str) else "" for s in top["sector"]]
     for c in top.columns:
-        if top[c].dtype.kind == "f":
-            top[c] = top[c].round(3)
+        if top[c].dtype.kind == "f":  # as the language writes numbers: 0,047 in fi and sv
+            top[c] = [("–" if v != v else format_number(v, lang, 3)) for v in top[c]]
     top.columns = [_label(c, lang) for c in top.columns]
     return top.reset_index(drop=True)
 

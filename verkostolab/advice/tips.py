@@ -52,7 +52,7 @@ def format_value(key: str, value, lang: str | None = None) -> str:
     if key == "group_by":
         return t(f"advice.grouping.{value}", lang)
     if isinstance(value, (float, np.floating)):
-        if key.endswith("_share") or key.endswith("_rate"):
+        if key.endswith("_share") or key.endswith("_rate") or key == "periphery_reaching_core":
             return format_percent(value, lang)
         if key.endswith("_change") or key in ("change", "ci_low", "ci_high"):
             return format_number(value, lang, sign=True)
