@@ -80,7 +80,7 @@ _SAME_AS_ENGLISH = {
     "sv": {"PageRank", "{file}: {what}", "{source}: {level}, {when}", "%(prog)s, version %(version)s",
            "ID,ID,...", "TEXT", "text", "id", "Person", "Organisation", "organisation",
            "organisation_id", "period", "period {period}", "Period: {start} – {end}", "diameter",
-           "Silo: {group}", "workshop"},
+           "Silo: {group}", "workshop", "cell"},
 }
 
 
