@@ -86,6 +86,7 @@ ERRORS = [
     ["template", "--out", "x.xlsx", "extra"],      # unexpected extra argument
     ["report", "--out"],
     ["forget"],                                    # Missing argument
+    ["import", "--merges", "no-such.xlsx", "x.xlsx"],  # file does not exist
 ]
 
 
@@ -101,13 +102,20 @@ def test_help_and_errors_contain_no_english_from_click(lang):
         result = _run("--lang", lang, *args)
         assert result.exit_code == 2, (args, result.output)
         outputs.append((args, result.output))
+    other = catalogue({"fi": "sv", "sv": "fi"}[lang])
+    theirs = {text_ for key, text_ in other.items() if key.startswith(("click.metavar.", "cli.metavar.", "cli.arg."))
+              and text_ != catalogue(lang)[key] and len(text_) > 3}
     for args, text in outputs:
         assert _english_in(text, lang) == [], (args, text)
+        assert [w for w in theirs if re.search(rf"(?<![A-ZÅÄÖ]){re.escape(w)}(?![A-ZÅÄÖ])", text)] == [], (args, text)
     usage = {"fi": "Käyttö:", "sv": "Användning:"}[lang]
     assert all(usage in text for _, text in outputs[:len(HELP)])
     missing = dict((tuple(a), o) for a, o in outputs)[("picture",)]
     assert {"fi": "Virhe: Puuttuva valitsin '--out'.",
             "sv": "Fel: Saknad flagga '--out'."}[lang] in missing
+    no_file = dict((tuple(a), o) for a, o in outputs)[("import", "--merges", "no-such.xlsx", "x.xlsx")]
+    assert {"fi": "Tiedosto 'no-such.xlsx' ei ole olemassa.",
+            "sv": "Fil 'no-such.xlsx' finns inte."}[lang] in no_file
 
 
 def test_english_help_and_errors_are_clicks_own():

@@ -113,19 +113,21 @@ def confirm(question: str, lang: str, *, err: bool = True) -> bool:
         click.echo(t("click.confirm.invalid", lang), err=err)
 
 
-_TEXT_KEYS: dict[str, str] | None = None
+_TEXT_KEYS: dict[bool, dict[str, str]] = {}
 
 
-def _text_keys() -> dict[str, str]:
-    """A help text in any language -> its key (``cli.*`` and ``click.*``)."""
-    global _TEXT_KEYS
-    if _TEXT_KEYS is None:
-        _TEXT_KEYS = {}
+def _text_keys(metavars: bool = False) -> dict[str, str]:
+    """A help text in any language -> its key (``cli.*`` and ``click.*``); with
+    ``metavars``, a metavar written on an option (``FROM:TO``) -> its ``cli.metavar.*`` key."""
+    if metavars not in _TEXT_KEYS:
+        keys: dict[str, str] = {}
         for lang in LANGUAGES:
             for key, text in catalogue(lang).items():
-                if key.startswith(("cli.", "click.")):
-                    _TEXT_KEYS.setdefault(text, key)
-    return _TEXT_KEYS
+                if key.startswith("cli.metavar.") if metavars else (
+                        key.startswith(("cli.", "click.")) and ".metavar." not in key):
+                    keys.setdefault(text, key)
+        _TEXT_KEYS[metavars] = keys
+    return _TEXT_KEYS[metavars]
 
 
 #: Parameters whose metavar was set here (so that another language may replace it).
@@ -143,7 +145,11 @@ def _metavar(param: click.Parameter, lang: str) -> str | None:
         return var + "..." if param.nargs != 1 else var
     if getattr(param, "is_flag", False) or isinstance(param.type, click.Choice):
         return None
-    var = cat.get("click.metavar." + param.type.name.replace(" ", "_"))
+    name = param.type.name  # "path", "file", "directory" were translated when made
+    translated = _text_keys().get(name, "")
+    if translated in ("click.path", "click.file", "click.directory"):
+        name = translated.removeprefix("click.")
+    var = cat.get("click.metavar." + name.replace(" ", "_"))
     if var is None:
         return None
     return var + "..." if param.nargs != 1 else var
@@ -162,6 +168,9 @@ def _localise(command: click.Command, lang: str) -> None:
     if help_option is not None:
         params.append(help_option)
     for param in params:
+        type_key = keys.get(param.type.name, "")  # "file" in messages: 'file x does not exist'
+        if type_key in ("click.path", "click.file", "click.directory"):
+            param.type.name = t(type_key, lang)
         if isinstance(param, click.Option) and param.help in keys:
             param.help = t(keys[param.help], lang)
         if param.metavar is None or id(param) in _OWN_METAVAR:
@@ -169,8 +178,8 @@ def _localise(command: click.Command, lang: str) -> None:
             if metavar is not None:
                 param.metavar = metavar
                 _OWN_METAVAR.add(id(param))
-        elif param.metavar in keys:  # FROM:TO, FILE, ROUND ... (cli.metavar.*)
-            param.metavar = t(keys[param.metavar], lang)
+        elif param.metavar in _text_keys(metavars=True):  # FROM:TO, FILE, ROUND ...
+            param.metavar = t(_text_keys(metavars=True)[param.metavar], lang)
     for sub in getattr(command, "commands", {}).values():
         _localise(sub, lang)
 
