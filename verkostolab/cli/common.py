@@ -196,6 +196,7 @@ class LocalisedGroup(click.Group):
 def use_lang(command: click.Command, lang: str) -> None:
     """Make ``lang`` the language of click's messages and of ``command``'s help."""
     _STATE["lang"] = lang
+    install_click_translation()  # click modules imported since (e.g. click._termui_impl)
     _localise(command, lang)
 
 #: ``--format`` choices of import and check: the same as ``verkostolab.io.FORMATS``
