@@ -71,6 +71,50 @@ def test_notebook_runs_with_papermill(name, params, tmp_path):
             assert person not in html, person
 
 
+def _visible_text(html: str) -> str:
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    import html as html_module
+
+    return re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def _english_phrases(text: str, lang: str) -> list[str]:
+    """The catalogue's English phrases (three words or more, between placeholders) found in
+    ``text``, leaving out those that ``lang`` writes the same way."""
+    from verkostolab.i18n import catalogue
+
+    own = " ".join(catalogue(lang).values())
+    found = set()
+    for template in catalogue("en").values():
+        for part in re.split(r"\{[^}]*\}|%\([a-z]+\)s", template):
+            phrase = part.strip(" .,:;()'–-")
+            if len(phrase.split()) >= 3 and phrase not in own and phrase in text:
+                found.add(phrase)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("name", list(CURATED))
+def test_notebook_speaks_swedish_all_the_way_through(name, tmp_path):
+    out = tmp_path / "rapport.html"
+    run_report(CURATED[name], out=out, parameters={"lang": "sv"}, progress=False)
+    text = _visible_text(out.read_text(encoding="utf-8"))
+    assert _english_phrases(text, "sv") == []
+    assert "fictional sample network" not in text
+    if name == "report.ipynb":
+        assert "Nätverksrapport: Järvilaakso (fiktivt exempelnätverk)" in text
+        assert re.search(r"\d,\d\d", text) and not re.search(r"\b0\.\d\d\d\b", text)  # 0,047 not 0.047
+        assert re.search(r"\d %", text) and not re.search(r"\d%", text)
+
+
+def test_default_report_in_finnish_has_no_english(tmp_path):
+    out = tmp_path / "raportti.html"
+    run_report(None, out=out, parameters={"lang": "fi"}, progress=False)
+    text = _visible_text(out.read_text(encoding="utf-8"))
+    assert _english_phrases(text, "fi") == []
+    assert "Verkostoraportti: Järvilaakso (kuvitteellinen esimerkkiverkosto)" in text
+    assert "fictional" not in text and not re.search(r"\d%", text)
+
+
 def test_pseudonymised_report_from_the_command_line_has_no_real_names(tmp_path):
     out = tmp_path / "raportti.html"
     result = subprocess.run([sys.executable, "-m", "verkostolab", "report", "--pseudonymise", "--out", str(out)],

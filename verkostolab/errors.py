@@ -79,6 +79,7 @@ class Problem:
             "column": self.column,
             "value": None if self.value is None else str(self.value),
             "message_fi": self.render("fi"),
+            "message_sv": self.render("sv"),
             "message_en": self.render("en"),
         }
 

@@ -59,7 +59,7 @@ import pandas as pd
 
 from .tables.data import NetworkData
 from .errors import VerkostolabError
-from .i18n import t
+from .i18n import shown_source, t
 from .tables.schema import table_for_name
 
 __all__ = ["EXPORT_FORMATS", "POSITION_SCALE", "GraphExport", "ExportResult", "graph_export",
@@ -248,7 +248,7 @@ def graph_export(data: NetworkData, *, level: str = "person", period=None, lang:
         description = t("export.description", lang, level=level_text, when=when)
     else:
         description = t("export.description_source", lang, level=level_text, when=when,
-                        source=data.source)
+                        source=shown_source(data.source, lang))
     return GraphExport(level, nodes, edge_frame.reset_index(drop=True), node_types, edge_types,
                        description)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .i18n import catalogue, default_lang, t
+from .i18n import catalogue, default_lang, format_number, shown_source, t
 
 __all__ = ["heading", "text", "summary_table", "measure_table", "top_table", "stage_markdown",
            "goals_table",
@@ -34,14 +34,21 @@ def heading(key: str, lang: str | None = None, *, level: int = 2, **params):
     values in ``params`` are shown as text (escaped), never as HTML."""
     from IPython.display import Markdown
 
-    return Markdown("#" * level + " " + t(key, lang, **_plain(params)))
+    return Markdown("#" * level + " " + t(key, lang, **_plain(_shown(params, lang))))
 
 
 def text(key: str, lang: str | None = None, **params):
     """A catalogue text as Markdown, the values in ``params`` escaped as in :func:`heading`."""
     from IPython.display import Markdown
 
-    return Markdown(t(key, lang, **_plain(params)))
+    return Markdown(t(key, lang, **_plain(_shown(params, lang))))
+
+
+def _shown(params: dict, lang: str | None) -> dict:
+    """A ``source`` parameter as shown in ``lang`` (the sample's name from the catalogue)."""
+    if "source" in params:
+        params = {**params, "source": shown_source(params["source"], lang)}
+    return params
 
 
 def _label(key: str, lang: str | None) -> str:
@@ -66,7 +73,8 @@ def measure_table(summary, lang: str | None = None, keys=None) -> pd.DataFrame:
     keys = keys or list(values)
     def shown(v):
         if isinstance(v, float):
-            return "–" if v != v else (str(int(v)) if v.is_integer() and abs(v) > 1 else f"{v:.3f}")
+            return "–" if v != v else (str(int(v)) if v.is_integer() and abs(v) > 1
+                                       else format_number(v, lang, 3))
         return str(v)
 
     rows = [(_label(k, lang), shown(values[k])) for k in keys]
@@ -81,8 +89,8 @@ def top_table(nodes: pd.DataFrame, lang: str | None = None, *, by: str = "betwee
     if "sector" in top:
         top["sector"] = [t(f"sector.{s}", lang) if isinstance(s, str) else "" for s in top["sector"]]
     for c in top.columns:
-        if top[c].dtype.kind == "f":
-            top[c] = top[c].round(3)
+        if top[c].dtype.kind == "f":  # as the language writes numbers: 0,047 in fi and sv
+            top[c] = [("–" if v != v else format_number(v, lang, 3)) for v in top[c]]
     top.columns = [_label(c, lang) for c in top.columns]
     return top.reset_index(drop=True)
 

@@ -17,6 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .errors import ParameterError, ReportError, VerkostolabError
+from .i18n import t
 
 __all__ = ["ReportError", "run_report", "default_report", "reports_dir", "templates_dir",
            "to_html", "notebook_parameters", "check_parameters"]
@@ -144,8 +145,10 @@ def run_report(notebook=None, *, out, parameters: dict | None = None, progress: 
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(keep_executed) if keep_executed else Path(tmp) / "executed.ipynb"
         try:
+            lang = parameters.get("lang")
+            bar = {"desc": t("report.progress", lang), "unit": t("report.progress_unit", lang)}
             pm.execute_notebook(str(notebook), str(executed), parameters=parameters,
-                                progress_bar=progress, cwd=str(cwd),
+                                progress_bar=bar if progress else False, cwd=str(cwd),
                                 execution_timeout=timeout, kernel_name="python3",
                                 report_mode=False)
         except pm.PapermillExecutionError as exc:

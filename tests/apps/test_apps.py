@@ -54,6 +54,21 @@ def test_new_participant_adds_themselves_in_english(settings):
     assert "Uusi Osallistuja" in names
 
 
+def test_a_swedish_participant_answers_through_the_fi_sv_en_switch(settings):
+    app = MappingApp(settings)
+    assert [value for _, value in app.switch.options] == ["fi", "sv", "en"]
+    assert [label for label, _ in app.switch.options] == ["suomi", "svenska", "English"]
+    app.switch.value = "sv"  # as a click on "svenska" does
+    assert app.send.description == "Skicka" and app.mode.options[1][0] == "Jag är ny"
+    app.me.value = "P11"
+    app.add_person("P03")
+    app.consent.value = True
+    result = app.submit_form()
+    assert result["ties"] == 1 and "Tack!" in app.status.value
+    app.switch.value = "fi"
+    assert app.send.description == "Lähetä"
+
+
 def test_mistakes_get_a_message_not_a_traceback(settings):
     app = MappingApp(settings)
     assert app.submit_form() is None
@@ -107,7 +122,7 @@ def test_warmup_rounds_are_recorded_only_with_the_code(settings):
     app.size.value = 3
     plan = app.make_groups()
     assert len(plan.rounds[0]) == 4 and "vl-group" in app.groups.value
-    assert app.record_round() is None and "ohjaajalle" in app.status.value
+    assert app.record_round() is None and "fasilitaattorille" in app.status.value
     before = Store(settings.store_url).counts()["events"]
     app.gate.unlock("246810")
     report = app.record_round()

@@ -88,6 +88,10 @@ def test_language_switch(server):
         page.wait_for_function("() => document.querySelector('.vl-submit').innerText.trim() === 'Send'",
                                timeout=30_000)
         assert "Who are you?" in page.locator(".vl-app").inner_text()
+        page.locator(".vl-lang-switch .widget-toggle-button", has_text="svenska").click()
+        page.wait_for_function("() => document.querySelector('.vl-submit').innerText.trim() === 'Skicka'",
+                               timeout=30_000)
+        assert "Vem är du?" in page.locator(".vl-app").inner_text()
 
 
 def test_facilitator_action_needs_the_code(server):
@@ -97,7 +101,7 @@ def test_facilitator_action_needs_the_code(server):
         page.locator(".vl-make-groups").click()
         page.locator(".vl-group").first.wait_for(state="visible", timeout=60_000)
         page.locator(".vl-record-round").click()
-        page.wait_for_function("() => /vain ohjaajalle/.test(document.querySelector('.vl-warmup').innerText)",
+        page.wait_for_function("() => /vain fasilitaattorille/.test(document.querySelector('.vl-warmup').innerText)",
                                timeout=30_000)
         assert Store(server.store_url).counts()["events"] == before
         page.locator(".vl-code input").fill("000000")

@@ -2,7 +2,7 @@
 
 Use it from a module-scoped fixture (one server per test module)::
 
-    from voila_server import workshop_server
+    from support.voila_server import workshop_server
 
     @pytest.fixture(scope="module")
     def server(tmp_path_factory):

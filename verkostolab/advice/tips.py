@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..measures.analysis import Analysis
 from ..tables.data import NetworkData
-from ..i18n import catalogue, default_lang, t
+from ..i18n import catalogue, default_lang, format_number, format_percent, t
 from .context import Context, forum_stem
 from .rules import RULES, Rule
 
@@ -52,11 +52,11 @@ def format_value(key: str, value, lang: str | None = None) -> str:
     if key == "group_by":
         return t(f"advice.grouping.{value}", lang)
     if isinstance(value, (float, np.floating)):
-        if key.endswith("_share") or key.endswith("_rate"):
-            return f"{value:.0%}"
+        if key.endswith("_share") or key.endswith("_rate") or key == "periphery_reaching_core":
+            return format_percent(value, lang)
         if key.endswith("_change") or key in ("change", "ci_low", "ci_high"):
-            return f"{value:+.2f}"
-        return f"{value:.2f}"
+            return format_number(value, lang, sign=True)
+        return format_number(value, lang)
     if isinstance(value, np.integer):
         return str(int(value))
     return str(value)

@@ -69,8 +69,9 @@ class Texts:
 
 
 def language_switch(value: str, on_change) -> widgets.ToggleButtons:
-    """The fi/en switch at the top of every app."""
-    switch = widgets.ToggleButtons(options=[("suomi", "fi"), ("English", "en")], value=value,
+    """The fi | sv | en switch at the top of every app (each language named in itself)."""
+    switch = widgets.ToggleButtons(options=[("suomi", "fi"), ("svenska", "sv"), ("English", "en")],
+                                   value=value,
                                    style={"button_width": "auto"})
     switch.add_class("vl-lang-switch")
     switch.observe(lambda change: on_change(change["new"]), names="value")

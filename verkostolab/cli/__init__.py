@@ -27,9 +27,9 @@ import traceback
 
 import click
 
-from ..i18n import LANGUAGES, t
+from ..i18n import t
 from . import advice, analysis, data, privacy, report, workshop
-from .common import _LANG, IMPORT_FORMATS, cli
+from .common import IMPORT_FORMATS, cli, lang_in_args
 
 __all__ = ["main", "cli", "IMPORT_FORMATS"]
 
@@ -42,12 +42,7 @@ for _family in FAMILIES:
 
 
 def _lang_of(args: list[str]) -> str:
-    lang = _LANG
-    if "--lang" in args:
-        i = args.index("--lang")
-        if i + 1 < len(args) and args[i + 1] in LANGUAGES:
-            lang = args[i + 1]
-    return lang
+    return lang_in_args(args)
 
 
 def _option_error(exc: click.exceptions.UsageError):

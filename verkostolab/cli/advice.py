@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from .common import _LANG, _echo_json, _jsonable, _lang, _load, lang_option
-from ..i18n import t
+from .common import _LANG, _echo_json, _jsonable, _lang, _load, current_lang, lang_option
+from ..i18n import shown_source, t
 
 __all__ = ["tips_command", "groups_command", "COMMANDS"]
 
@@ -48,7 +48,7 @@ def tips_command(ctx, paths, store_url, round_, min_group, seed, as_json):
                            .to_dict(orient="records")]}
         _echo_json(result)
         return
-    click.echo(t("advice.tips.title", lang, source=data.source or "-"))
+    click.echo(t("advice.tips.title", lang, source=shown_source(data.source, lang) or "-"))
     click.echo("")
     click.echo(evaluation.render(lang))
     click.echo("")
@@ -61,7 +61,7 @@ def _pairs(values) -> list[tuple[str, str]]:
     for value in values:
         parts = [p.strip() for p in value.split(":")]
         if len(parts) != 2 or not all(parts):
-            raise click.BadParameter(t("groups.error.avoid", _LANG, value=value), param_hint="--avoid")
+            raise click.BadParameter(t("groups.error.avoid", current_lang(), value=value), param_hint="--avoid")
         out.append((parts[0], parts[1]))
     return out
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import t
+from ..i18n import format_number, shown_source, t
 from .common import _LANG, _LEVEL, _check_period, _echo_json, _jsonable, _lang, _load, lang_option
 
 __all__ = ["measures_command", "change_command", "picture_command", "COMMANDS"]
@@ -44,10 +44,11 @@ def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
             records.append(record)
         _echo_json({"network": network, "nodes": records})
         return
-    source = data.source or "-"
+    source = shown_source(data.source, lang) or "-"
     click.echo(t("measures.title", lang, source=source, level=t(f"graph_level.{level}", lang)))
     for key, value in summary.to_dict().items():
-        shown = "-" if _jsonable(value) is None else (f"{value:.3f}" if isinstance(value, float) else value)
+        shown = "-" if _jsonable(value) is None else (format_number(value, lang, 3)
+                                                      if isinstance(value, float) else value)
         click.echo(f"  {t(f'measure.{key}', lang):<44} {shown:>8}")
     click.echo(f"  {t('measure.stage', lang):<44} {stage.label(lang)}")
     click.echo("  " + stage.explain(lang))
@@ -64,7 +65,8 @@ def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
     head = nodes.sort_values("betweenness", ascending=False).head(top)
     click.echo(f"  {t('measure.name', lang):<28}" + "".join(f"{t(f'measure.{c}', lang)[:12]:>13}" for c in cols))
     for _, row in head.iterrows():
-        cells = "".join(f"{row[c]:>13.3f}" if isinstance(row[c], float) else f"{row[c]:>13}" for c in cols)
+        cells = "".join(f"{format_number(row[c], lang, 3):>13}" if isinstance(row[c], float)
+                        else f"{row[c]:>13}" for c in cols)
         click.echo(f"  {str(row['name'])[:27]:<28}{cells}")
 
 
@@ -101,7 +103,7 @@ def change_command(ctx, paths, store_url, before, after, dormant_after, seed, as
                 return "-"
             if key in ("nodes", "ties", "components", "communities", "diameter"):
                 return str(int(v))
-            return f"{v:.3f}" if isinstance(v, float) else str(v)
+            return format_number(v, lang, 3) if isinstance(v, float) else str(v)
 
         click.echo(f"  {t(f'measure.{key}', lang):<44} {fmt(b):>8} → {fmt(a):>8}")
     moved = change.moved_to_core

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import t
+from ..i18n import shown_source, t
 from .common import _LANG, _LEVEL, IMPORT_FORMATS, _check_period, _echo_json, _lang, _load, lang_option
 
 __all__ = ["import_command", "check_command", "info_command", "template_command", "export_command",
@@ -128,7 +128,10 @@ def info_command(ctx, paths, store_url, as_json):
     if as_json:
         _echo_json(summary)
         return
-    click.echo(t("info.title", lang, source=summary["source"]))
+    shown = shown_source(data.source, lang)
+    if not (paths or store_url):
+        shown = t("cli.sample", lang) + f" ({shown})"
+    click.echo(t("info.title", lang, source=shown))
     click.echo(t("info.tables", lang))
     for table, count in summary["tables"].items():
         click.echo(f"  {t(f'table.{table}', lang):<16} {count:>7}")

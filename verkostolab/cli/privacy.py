@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .common import _LANG, _echo_json, _lang, lang_option
+from .common import _LANG, _echo_json, _lang, confirm, lang_option
 from ..i18n import t
 
 __all__ = ["forget_command", "export_person_command", "COMMANDS"]
@@ -49,7 +49,7 @@ def forget_command(ctx, actor, store_url, yes, as_json):
                          ties=len(found["ties_out"]) + len(found["ties_in"]),
                          assessments=len(found["assessments"]))
             try:
-                confirmed = click.confirm(question, default=False, err=True)
+                confirmed = confirm(question, lang, err=True)
             except click.exceptions.Abort:  # no answer (no terminal): nothing happens
                 confirmed = False
             if not confirmed:  # a message on standard error and exit status 1

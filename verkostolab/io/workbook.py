@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..tables.data import NetworkData
 from ..errors import InputError, Problem
-from ..i18n import catalogue, t
+from ..i18n import LANGUAGES, catalogue, t
 from ..tables.schema import ASSESSMENT_ITEMS, SCHEMA_VERSION, TABLE_ORDER, TABLES, VOCABULARIES, table_for_name
 from ..tables.validation import RawTable
 from .text import read_text_table
@@ -254,7 +254,7 @@ def _write_about(book, lang: str) -> None:
 
 
 def write_template(path, *, lang: str = "fi") -> Path:
-    """A blank workbook for trainers: an instructions sheet in Finnish and English, a
+    """A blank workbook for trainers: an instructions sheet in Finnish, Swedish and English, a
     sheet per table with its headers, and drop-down lists of the allowed values."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -265,7 +265,7 @@ def write_template(path, *, lang: str = "fi") -> Path:
     guide = wb.active
     guide.title = t("template.instructions_title", lang)
     bold = Font(bold=True)
-    for guide_lang in ("fi", "en"):
+    for guide_lang in LANGUAGES:
         guide.append([t("template.heading", guide_lang)])
         guide.cell(guide.max_row, 1).font = Font(bold=True, size=14)
         for key in ("template.intro", "template.rows", "template.dates", "template.ratings",

@@ -40,7 +40,7 @@ import pandas as pd
 
 from ..errors import ParameterError, RoundError
 from ..tables.data import NetworkData
-from ..i18n import t
+from ..i18n import format_number, format_percent, t
 from ..tables.schema import ASSESSMENT_ITEMS
 
 __all__ = [
@@ -227,10 +227,10 @@ class Assessment:
         rate = self.response["response_rate"]
         lines.append(t("assess.response", lang, respondents=self.response["respondents"],
                        actors=self.response["actors"],
-                       rate="-" if pd.isna(rate) else f"{rate:.0%}"))
+                       rate="-" if pd.isna(rate) else format_percent(rate, lang)))
         for dim, row in self.dimensions.iterrows():
             shown = t("assess.suppressed", lang, min_group=self.min_group) if row["suppressed"] \
-                else f"{row['mean']:.2f}"
+                else format_number(row["mean"], lang)
             lines.append(f"  {t(f'assess.dimension.{dim}', lang):<16} {shown}")
         return "\n".join(lines)
 

@@ -25,7 +25,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
-from ..i18n import t
+from ..i18n import format_number, format_percent, t
 
 __all__ = ["Stage", "STAGES", "network_stage", "core_members"]
 
@@ -54,7 +54,8 @@ class Stage:
         return t(f"stage.{self.code}", lang)
 
     def explain(self, lang: str | None = None) -> str:
-        return t(f"stage.{self.code}.why", lang, **{k: _fmt(v) for k, v in self.evidence.items()})
+        return t(f"stage.{self.code}.why", lang,
+                 **{k: _fmt(k, v, lang) for k, v in self.evidence.items()})
 
     def to_dict(self) -> dict:
         return {"stage": self.code, "evidence": self.evidence}
@@ -63,9 +64,12 @@ class Stage:
         return f"<b>{self.label()}</b><br>{self.explain()}"
 
 
-def _fmt(v):
-    if isinstance(v, float):
-        return f"{v:.2f}"
+def _fmt(key, v, lang=None):
+    """A figure of the evidence as the language writes it; shares as per cent."""
+    if isinstance(v, (float, np.floating)):
+        if key.endswith("_share") or key == "periphery_reaching_core":
+            return format_percent(v, lang)
+        return format_number(v, lang)
     return v
 
 

@@ -324,7 +324,7 @@ class MergeProposal:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             _write_xlsx(frame, path, lang)
             return path
-        delimiter = delimiter or (";" if lang == "fi" else ",")
+        delimiter = delimiter or (";" if lang in ("fi", "sv") else ",")
         guarded = frame.astype(object)
         for col in guarded.columns:
             guarded[col] = [("'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 __all__ = [
     "Column",
@@ -148,14 +149,14 @@ VOCABULARIES["assessment_item"] = {code: () for code in ASSESSMENT_ITEMS}
 
 
 def _vocab_lookup() -> dict[str, dict[str, str]]:
-    from ..i18n import catalogue
+    from ..i18n import LANGUAGES, catalogue
 
     table: dict[str, dict[str, str]] = {}
     for vocab, codes in VOCABULARIES.items():
         lookup: dict[str, str] = {}
         for code, aliases in codes.items():
             names = [code, *aliases]
-            for lang in ("fi", "en"):
+            for lang in LANGUAGES:
                 label = catalogue(lang).get(f"{vocab}.{code}")
                 if label:
                     names.append(label)
@@ -224,7 +225,8 @@ class TableSpec:
         """The canonical column a header means, or ``None``."""
         if header is None:
             return None
-        return self._headers.get(fold(header))
+        folded = fold(header)
+        return self._headers.get(folded) or _catalogue_headers(self.name).get(folded)
 
 
 _ORG = ("organisation_id", "organization_id", "organisation", "organization", "org", "org_id",
@@ -351,4 +353,31 @@ def table_for_name(name: str) -> str | None:
     >>> table_for_name("Toimijat")
     'actors'
     """
-    return _TABLE_NAMES.get(fold(name))
+    folded = fold(name)
+    return _TABLE_NAMES.get(folded) or _catalogue_table_names().get(folded)
+
+
+@cache
+def _catalogue_headers(table: str) -> dict[str, str]:
+    """The headers the catalogue writes for ``table`` in every language (e.g. Swedish
+    ``aktör_id``), so that a workbook written in any language reads back."""
+    from ..i18n import LANGUAGES, catalogue
+
+    lookup: dict[str, str] = {}
+    for col in TABLES[table].columns:
+        for lang in LANGUAGES:
+            cat = catalogue(lang)
+            for key in (f"column.{table}.{col.name}", f"column.{col.name}"):
+                if key in cat:
+                    lookup.setdefault(fold(cat[key]), col.name)
+                    break
+    return lookup
+
+
+@cache
+def _catalogue_table_names() -> dict[str, str]:
+    """Sheet and file names the catalogue writes for each table, in every language."""
+    from ..i18n import LANGUAGES, catalogue
+
+    return {fold(catalogue(lang)[f"table.{table}"]): table
+            for table in TABLES for lang in LANGUAGES if f"table.{table}" in catalogue(lang)}

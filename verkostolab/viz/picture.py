@@ -28,7 +28,7 @@ from bokeh.models import (ColumnDataSource, HoverTool, Label, LabelSet, Legend, 
 from bokeh.plotting import figure
 
 from ..graphs import BACKBONE_ALPHA, backbone, project_participation
-from ..i18n import t
+from ..i18n import shown_source, t
 from ..measures.analysis import Analysis, analyse
 from ..tables.data import NetworkData
 from ..tables.privacy import pseudonymise as pseudonymise_data
@@ -210,7 +210,7 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
     fig.axis.visible = False
     fig.grid.visible = False
     fig.outline_line_color = None
-    source_name = title or ("" if pseudonymise else data.source) or ""
+    source_name = title or ("" if pseudonymise else shown_source(data.source, lang)) or ""
     when = t("picture.period", lang, period=period) if period else t("picture.all_time", lang)
     fig.title.text = f"{t('picture.title', lang, source=source_name)} — {when}"
     fig.title.text_font_size = "16pt"

@@ -20,7 +20,7 @@ The apps read their settings from the environment of their kernel:
 ``VERKOSTOLAB_STORE``
     the store URL (so ``verkostolab.Store()`` opens the workshop's store);
 ``VERKOSTOLAB_LANG``
-    ``fi`` or ``en`` (so ``verkostolab.i18n.t(key)`` speaks the workshop's language);
+    ``fi``, ``sv`` or ``en`` (so ``verkostolab.i18n.t(key)`` speaks the workshop's language);
 ``VERKOSTOLAB_FACILITATOR_CODE``
     the code that opens facilitator views;
 ``VERKOSTOLAB_WORKSHOP_URL``
@@ -55,7 +55,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..errors import VerkostolabError
-from ..i18n import DEFAULT_LANG, check_lang, t
+from ..i18n import DEFAULT_LANG, check_lang, format_number, t
 
 __all__ = [
     "TEMPLATE_NAME", "TEMPLATE_DIR", "NOTEBOOKS_DIR", "PARTICIPANT_APP", "DATA_DIR",
@@ -433,7 +433,7 @@ def serve(workshop: Workshop, *, echo=print, timeout: float = 120) -> int:
         seconds = wait_ready(workshop, proc, timeout=timeout)
         qr_files = write_qr(workshop.participant_url, workshop.runtime)
         echo(banner(workshop, qr_files=qr_files))
-        echo(t("workshop.started_in", workshop.lang, seconds=f"{seconds:.1f}"))
+        echo(t("workshop.started_in", workshop.lang, seconds=format_number(seconds, workshop.lang, 1)))
         while proc.poll() is None:
             time.sleep(0.5)
         raise VerkostolabError("workshop.failed", log=str(workshop.log_path),
