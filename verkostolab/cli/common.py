@@ -18,7 +18,7 @@ _LANG = default_lang()
 #: ``--format`` choices of import and check: the same as ``verkostolab.io.FORMATS``
 #: (spelled out here so that the command line starts without pandas; a test compares).
 IMPORT_FORMATS = ("auto", "workbook", "csv", "teams", "slack", "kumu", "forms", "gexf", "graphml",
-                  "edgelist", "participation")
+                  "calendar", "edgelist", "participation")
 
 
 def _lang(ctx: click.Context) -> str:
