@@ -36,8 +36,8 @@ from ..errors import InputError, Problem
 from ..tables.validation import RawTable
 from .teams import EMPTY_BYTES, slug, sniff_text
 
-__all__ = ["read_calendar_raw", "sniff_calendar", "calendar_occurrences", "HORIZON_DAYS",
-           "DEFAULT_TZ"]
+__all__ = ["read_calendar_raw", "sniff_calendar", "calendar_occurrences", "write_calendar",
+           "HORIZON_DAYS", "DEFAULT_TZ"]
 
 #: How far past today (or the file's last start) open-ended series are expanded.
 HORIZON_DAYS = 366
@@ -246,3 +246,73 @@ def read_calendar_raw(path, *, encoding: str | None = None, network: str | None 
                                  [n for _, n in participation], file=name)
     part.left_out = {k: v for k, v in left_out.items() if v}
     return [ev, people_t, part]
+
+
+def write_calendar(path, items, *, name: str, tz: str = DEFAULT_TZ) -> Path:
+    """Write an ``.ics`` file that Outlook, Google Calendar and Apple Calendar open.
+
+    ``items``: dicts with ``uid``, ``summary``, ``start`` (a date: an all-day event, or a
+    naive local date-time in ``tz``), ``rrule`` (an RRULE text or None), ``until`` (the
+    last day of the series), ``exdates`` and ``category``.  Timed events carry
+    ``TZID`` with the zone's ``VTIMEZONE``; a series ends with ``UNTIL``.  The file is
+    written to a temporary file first and then moved into place.
+    """
+    import os
+    import tempfile
+    from zoneinfo import ZoneInfo
+
+    import icalendar
+
+    path = Path(path)
+    zone = ZoneInfo(tz)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//verkostolab//annual clock//FI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", tz)
+    timed = False
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    for item in items:
+        ev = icalendar.Event()
+        ev.add("uid", item["uid"])
+        ev.add("dtstamp", stamp)
+        ev.add("summary", item["summary"])
+        start = item["start"]
+        if isinstance(start, dt.datetime):
+            timed = True
+            start = start.replace(tzinfo=zone)
+            ev.add("dtstart", start)
+            ev.add("dtend", start + dt.timedelta(hours=1))
+        else:
+            ev.add("dtstart", start)
+            ev.add("dtend", start + dt.timedelta(days=1))
+        if item.get("rrule"):
+            rule = icalendar.vRecur.from_ical(item["rrule"])
+            until = item.get("until")
+            if until is not None:
+                rule["UNTIL"] = (dt.datetime.combine(until, dt.time(23, 59, 59), zone)
+                                 .astimezone(dt.timezone.utc) if timed and isinstance(start, dt.datetime)
+                                 else until)
+            ev.add("rrule", rule)
+            for ex in item.get("exdates") or []:
+                ev.add("exdate", ex.replace(tzinfo=zone) if isinstance(ex, dt.datetime) else ex)
+        if item.get("category"):
+            ev.add("categories", [item["category"]])
+        ev.add("transp", "OPAQUE")
+        cal.add_component(ev)
+    if timed:
+        cal.add_missing_timezones()
+    fd, tmp = tempfile.mkstemp(prefix=".verkostolab-", suffix=".ics", dir=path.parent or None)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(cal.to_ical())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
