@@ -1,5 +1,5 @@
-"""The forward clock's HTML draws offline in headless Chromium (the canvas is not blank)
-and its PNG export has the rings' colours."""
+"""The forward clock and the network-level picture draw offline in headless Chromium
+(the canvas is not blank); the clock's PNG export has the rings' colours."""
 
 from __future__ import annotations
 
@@ -41,3 +41,19 @@ def test_forward_clock_png(tmp_path):
     # the meetings of the core ring are drawn in its blue
     pixels = set(image.getdata())
     assert any(abs(r - 0) + abs(g - 114) + abs(b - 178) < 40 for r, g, b in pixels)
+
+
+def test_network_level_picture_draws_offline(tmp_path):
+    out = tmp_path / "verkostot.html"
+    result = subprocess.run([sys.executable, "-m", "verkostolab", "picture", "--level", "network",
+                             "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Verkostojen verkosto" in out.read_text(encoding="utf-8")
+    with offline_page(width=1100, height=1100) as (page, blocked):
+        page.goto(out.as_uri())
+        page.locator(".bk-Canvas canvas").first.wait_for(state="attached", timeout=60_000)
+        page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=60_000)
+        page.wait_for_timeout(500)
+        shot = page.screenshot(full_page=True)
+    assert blocked == []
+    assert ink_share(shot) > 0.04 and colours(shot) > 50

@@ -117,6 +117,11 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
         from ..errors import ParameterError
 
         raise ParameterError("error.unknown_measure", value=size_by, allowed=", ".join(SIZE_MEASURES))
+    if level == "network" and isinstance(data, NetworkData) and analysis is None and network is None:
+        from .networks import networks_picture  # the network of networks (viz/networks.py)
+
+        return networks_picture(data, period=period, lang=lang, pseudonymise=pseudonymise,
+                                title=title, width=width)
     analysis = _analysis_of(data, analysis, level=level, period=period, network=network, seed=seed)
     data, level, period, network, seed = (analysis.data, analysis.level, analysis.period,
                                           analysis.network, analysis.seed)
