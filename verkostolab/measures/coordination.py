@@ -41,7 +41,8 @@ from ..tables.data import NetworkData
 
 __all__ = ["core_network", "network_order", "recurring_forums", "clock_plan", "ClockPlan",
            "default_as_of", "contact_check", "network_coordinators", "network_spanners", "network_members",
-           "MIN_FORUM_EVENTS", "CADENCES"]
+           "MIN_FORUM_EVENTS", "CADENCES", "forums_table", "gaps_table", "contacts_table",
+           "spanners_table", "coordinators_table"]
 
 #: Fewest meeting days that can make a recurring forum.
 MIN_FORUM_EVENTS = 3
@@ -363,3 +364,87 @@ def network_spanners(data: NetworkData, *, core: str | None = None) -> pd.DataFr
                              "with_core": first in (a, b)})
     out = pd.DataFrame(rows, columns=["actor_id", "name", "a", "b", "with_core"])
     return out.sort_values(["a", "b", "name"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- tables for people
+
+
+def _weekday_text(rrule: str | None, lang: str | None) -> str:
+    from ..i18n import t
+
+    if not rrule:
+        return t("coordination.no_rule", lang)
+    parts = dict(p.split("=", 1) for p in rrule.split(";"))
+    day = parts.get("BYDAY", "")
+    nth, code = (day[:-2], day[-2:]) if day else ("", "")
+    weekday = t(f"coordination.weekday.{code}", lang) if code else ""
+    return t("coordination.nth_weekday", lang, nth=nth, weekday=weekday) if nth else weekday
+
+
+def forums_table(plan: ClockPlan, lang: str | None = None) -> pd.DataFrame:
+    """The recurring forums of a :class:`ClockPlan` with their cadence, day, last and next
+    meeting, with headings in ``lang``."""
+    from ..i18n import t
+
+    rows = []
+    for _, f in plan.forums.iterrows():
+        days = plan.forum_days(f["network"])
+        rows.append({t("coordination.col.network", lang): f["network"] + (
+                         f" ({t('clock.core', lang)})" if f["core"] else ""),
+                     t("coordination.col.forum", lang): f["title"],
+                     t("coordination.col.cadence", lang): t(f"clock.cadence.{f['cadence']}", lang),
+                     t("coordination.col.day", lang): _weekday_text(f["rrule"], lang),
+                     t("coordination.col.meetings", lang): f["meetings"],
+                     t("coordination.col.last", lang): f"{f['last']:%d.%m.%Y}",
+                     t("coordination.col.next", lang): f"{days[0]:%d.%m.%Y}" if days else "–",
+                     t("coordination.col.breaks", lang): ", ".join(t(f"month.{m}", lang) for m in f["breaks"]) or "–"})
+    return pd.DataFrame(rows)
+
+
+def gaps_table(plan: ClockPlan, lang: str | None = None) -> pd.DataFrame:
+    """The months of the clock's year where a network has nothing."""
+    from ..i18n import t
+
+    return pd.DataFrame([{t("coordination.col.network", lang): n,
+                          t("coordination.col.gaps", lang): ", ".join(t(f"month.{m}", lang) for m in months) or "–"}
+                         for n, months in plan.gaps.items()])
+
+
+def contacts_table(data: NetworkData, lang: str | None = None) -> pd.DataFrame:
+    """The contact-list check: who has no e-mail or no organisation."""
+    from ..i18n import t
+
+    check = contact_check(data)
+    yes, no = t("coordination.yes", lang), ""
+    return pd.DataFrame({t("coordination.col.name", lang): check["name"],
+                         t("coordination.col.no_email", lang): [yes if v else no for v in check["no_email"]],
+                         t("coordination.col.no_organisation", lang): [yes if v else no for v in check["no_organisation"]]})
+
+
+def spanners_table(data: NetworkData, *, core: str | None = None, lang: str | None = None) -> pd.DataFrame:
+    """The boundary spanners by pair of networks: how many and who (the core's pairs first)."""
+    from ..i18n import t
+
+    pairs = network_spanners(data, core=core)
+    if pairs.empty:
+        return pd.DataFrame(columns=[t("coordination.col.pair", lang), t("coordination.col.count", lang),
+                                     t("coordination.col.people", lang)])
+    rows = []
+    for (a, b), sub in pairs.groupby(["a", "b"], sort=False):
+        rows.append((not sub["with_core"].iloc[0], f"{a} – {b}", sub["actor_id"].nunique(),
+                     ", ".join(sorted(sub["name"].astype(str)))))
+    rows.sort(key=lambda r: (r[0], -r[2], r[1]))
+    return pd.DataFrame([{t("coordination.col.pair", lang): p, t("coordination.col.count", lang): n,
+                          t("coordination.col.people", lang): who} for _, p, n, who in rows])
+
+
+def coordinators_table(data: NetworkData, *, core: str | None = None, top: int = 3,
+                       lang: str | None = None) -> pd.DataFrame:
+    """Who could coordinate each network (see :func:`network_coordinators`)."""
+    from ..i18n import t
+
+    c = network_coordinators(data, core=core, top=top)
+    return pd.DataFrame({t("coordination.col.network", lang): c["network"],
+                         t("coordination.col.name", lang): c["name"],
+                         t("coordination.col.events", lang): c["events"],
+                         t("coordination.col.other_networks", lang): c["other_networks"]})
