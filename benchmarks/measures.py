@@ -326,7 +326,8 @@ def proj_verkostolab_kind(part, events):
 
 def proj_scipy_kind(part, events):
     """The weighted product as a scipy user would write it: ``triu(Bᵀ·diag(w)·B)`` with
-    ``w`` each event's kind weight (weights only: no count of shared events beside)."""
+    ``w`` each event's kind weight times Newman's share ``1/(n-1)`` for an event of ``n``
+    people, verkostolab's default (weights only: no count of shared events beside)."""
     import numpy as np
     import pandas as pd
     import scipy.sparse as sp
@@ -339,6 +340,7 @@ def proj_scipy_kind(part, events):
     w = kind.map(EVENT_WEIGHTS).fillna(1.0).to_numpy(dtype=np.float64)
     shape = (len(ev_idx), len(ac_idx))
     b = sp.csr_matrix((np.ones(len(ev)), (ev, ac)), shape=shape)
+    w = w / np.maximum(np.diff(b.indptr) - 1, 1)  # the input has no repeated rows
     bw = sp.csr_matrix((w[ev], (ev, ac)), shape=shape)
     return sp.triu(b.T @ bw, k=1).tocoo()
 

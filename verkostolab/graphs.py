@@ -7,7 +7,9 @@ Data flows one way: :class:`~verkostolab.tables.data.NetworkData` →
 * **Participation** (two-mode) is projected to person–person ties with a sparse
   incidence product ``Bᵀ·diag(w)·B``: no Python loop over pairs.  ``w`` is the weight of
   each event: its kind (:data:`EVENT_WEIGHTS`, configurable), times a recency factor
-  ``0.5 ** (age / half_life)`` when a half-life is given.
+  ``0.5 ** (age / half_life)`` when a half-life is given, times Newman's size share
+  ``1/(n-1)`` for an event of ``n`` people (:data:`SIZE_WEIGHTINGS`; ``"count"`` for raw
+  counts), so that one large plenary does not tie everyone as strongly as a small group.
 * **Reported ties** are merged in: each report adds its ``weight`` (default
   ``reported_weight``) to the pair, and the pair keeps the mean knowing, trust and
   commitment ratings as separate layers.
@@ -29,13 +31,21 @@ from .tables.data import NetworkData
 
 __all__ = [
     "EVENT_WEIGHTS",
+    "SIZE_WEIGHTINGS",
     "LEVELS",
     "project_participation",
     "tie_table",
     "build_graph",
     "graph_to_tables",
     "to_networkx",
+    "backbone",
+    "BACKBONE_ALPHA",
+    "directed_ratings",
+    "DIRECTED_RATINGS",
 ]
+
+#: Significance level of the disparity-filter backbone (:func:`backbone`).
+BACKBONE_ALPHA = 0.05
 
 #: Weight of one shared event by its kind.  Co-development and joint projects weigh
 #: more than a brief acquaintance round or a broadcast-like expert talk.
@@ -59,6 +69,15 @@ EVENT_WEIGHTS: dict[str, float] = {
 
 LEVELS = ("person", "organisation", "sector", "network")
 
+#: How a shared event's weight is shared out among its participants' pairs:
+#: ``"newman"`` (default) gives each pair ``1/(n-1)`` of the event's weight, where ``n``
+#: is the number of participants (Newman 2001, "Scientific collaboration networks. II",
+#: Phys. Rev. E 64, 016132): each person's ties from one event add up to the event's
+#: weight, however large it is, so a 30-person kick-off ties everyone only faintly while
+#: a working group of four ties its members strongly.  ``"count"`` gives every pair the
+#: event's full weight (raw co-attendance counts).
+SIZE_WEIGHTINGS = ("newman", "count")
+
 #: Carries the count of shared events beside the weight in one float64 product.
 _COUNT_UNIT = float(2 ** 26)
 
@@ -69,7 +88,14 @@ _BLOCK_WORK = 1 << 22
 _FIRST_CAPACITY = 1 << 28
 
 TIE_COLUMNS = ["source", "target", "weight", "shared_events", "reported", "knowing", "trust",
-               "commitment", "first_date", "last_date"]
+               "commitment", "first_date", "last_date", "met_weight", "reported_weight",
+               "knowing_st", "knowing_ts", "trust_st", "trust_ts", "commitment_st",
+               "commitment_ts"]
+
+#: The reported layer's ratings by direction: ``<rating>_st`` is the source's latest view
+#: of the target, ``<rating>_ts`` the target's view of the source (``source < target``).
+DIRECTED_RATINGS = ["knowing_st", "knowing_ts", "trust_st", "trust_ts", "commitment_st",
+                    "commitment_ts"]
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -80,7 +106,8 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def project_participation(participation: pd.DataFrame, events: pd.DataFrame | None = None, *,
                           by: str = "actor", event_weights: Mapping[str, float] | None = None,
                           half_life: float | None = None, reference_date=None,
-                          max_event_size: int | None = None) -> pd.DataFrame:
+                          max_event_size: int | None = None,
+                          size_weighting: str = "newman") -> pd.DataFrame:
     """Project two-mode participation to one-mode weighted pairs.
 
     Parameters
@@ -106,18 +133,21 @@ def project_participation(participation: pd.DataFrame, events: pd.DataFrame | No
     DataFrame
         ``source``, ``target`` (categoricals over the ids, so that millions of pairs cost
         no Python objects; each pair once, in no particular order), ``weight`` (sum of
-        event weights) and ``shared_events`` (count), one row per linked pair.
+        the events' shares) and ``shared_events`` (count), one row per linked pair.
 
     Examples
     --------
     >>> part = pd.DataFrame({"event_id": ["e1", "e1", "e1", "e2", "e2"],
     ...                      "actor_id": ["a", "b", "c", "a", "b"]})
     >>> pairs = project_participation(part).astype({"source": str, "target": str})
-    >>> sorted(tuple(sorted(p[:2])) + (p[2],) for p in pairs[["source", "target", "shared_events"]].values.tolist())
-    [('a', 'b', 2), ('a', 'c', 1), ('b', 'c', 1)]
+    >>> sorted(tuple(sorted(p[:2])) + (p[2], round(p[3], 3)) for p in pairs[["source", "target", "shared_events", "weight"]].values.tolist())
+    [('a', 'b', 2, 1.5), ('a', 'c', 1, 0.5), ('b', 'c', 1, 0.5)]
     """
     if by not in ("actor", "event"):
         raise ValueError(f"by must be 'actor' or 'event', not {by!r}")
+    if size_weighting not in SIZE_WEIGHTINGS:
+        raise ValueError(f"size_weighting must be one of {', '.join(SIZE_WEIGHTINGS)}, "
+                         f"not {size_weighting!r}")
     ev_codes, ev_index = _codes(participation["event_id"])
     ac_codes, ac_index = _codes(participation["actor_id"])
     present = (ev_codes >= 0) & (ac_codes >= 0)  # factorize codes missing values as -1
@@ -140,6 +170,11 @@ def project_participation(participation: pd.DataFrame, events: pd.DataFrame | No
     weights = None
     if events is not None and n_ev and by == "actor":
         weights = _event_weights(events, ev_index, event_weights, half_life, reference_date)
+    if size_weighting == "newman" and by == "actor" and n_ev:
+        # Newman's share: 1/(n-1) per pair (events of one person make no pairs).
+        share = 1.0 / np.maximum(sizes - 1, 1).astype(np.float64)
+        if not np.all(share == 1.0):
+            weights = share if weights is None else weights * share
     if by == "event":
         left, right, labels = incidence, incidence.T.tocsr(), ev_index
     else:
@@ -290,19 +325,28 @@ def _event_dates(ties: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
 def tie_table(data: NetworkData, *, period=None, network=None, kind=None,
               event_weights: Mapping[str, float] | None = None, half_life: float | None = None,
               reported_weight: float = 1.0, include_reported: bool = True,
-              max_event_size: int | None = None) -> pd.DataFrame:
+              max_event_size: int | None = None, size_weighting: str = "newman") -> pd.DataFrame:
     """Undirected, weighted person–person ties of ``data`` (optionally filtered).
+
+    A shared event adds the event's kind (and recency) weight shared out by its size
+    (``size_weighting``, see :data:`SIZE_WEIGHTINGS`: Newman's ``1/(n-1)`` by default).
 
     One row per pair with columns :data:`TIE_COLUMNS`: the summed ``weight``, the
     number of ``shared_events``, the number of ``reported`` ties between the two, the
     mean ``knowing``/``trust``/``commitment`` ratings of those reports (NaN when none),
     and the first and last date the pair met or reported a tie.
+
+    The two layers stay apart beside the sum: ``met_weight`` (met at events) and
+    ``reported_weight`` (reported ties), and the reported ratings by direction
+    (:data:`DIRECTED_RATINGS`: ``knowing_st`` is the source's view of the target,
+    ``knowing_ts`` the target's view of the source; the latest report of each).
     """
     if period is not None or network is not None or kind is not None:
         data = data.filter(period=period, network=network, kind=kind)
     events = data.events
     projected = project_participation(data.participation, events, event_weights=event_weights,
-                                      half_life=half_life, max_event_size=max_event_size)
+                                      half_life=half_life, max_event_size=max_event_size,
+                                      size_weighting=size_weighting)
     projected = _ordered(projected.astype({"source": object, "target": object}))
     part = data.participation.merge(events[["event_id", "date"]], on="event_id", how="left")
     frames = [projected.assign(reported=0)]
@@ -334,15 +378,55 @@ def tie_table(data: NetworkData, *, period=None, network=None, kind=None,
         out["first_date"] = pd.Series(dtype="datetime64[ns]")
         out["last_date"] = pd.Series(dtype="datetime64[ns]")
         return out
+    combined["met_weight"] = np.where(combined["reported"].fillna(0) > 0, 0.0, combined["weight"])
+    combined["reported_weight"] = combined["weight"] - combined["met_weight"]
     out = combined.groupby(["source", "target"], sort=True).agg(
+        met_weight=("met_weight", "sum"), reported_weight=("reported_weight", "sum"),
         weight=("weight", "sum"), shared_events=("shared_events", "sum"),
         reported=("reported", "sum"), knowing=("knowing", "mean"), trust=("trust", "mean"),
         commitment=("commitment", "mean"), first_date=("first_date", "min"),
         last_date=("last_date", "max")).reset_index()
     out = _with_meeting_dates(out, part)
+    if include_reported and len(data.ties):
+        views = directed_ratings(data.ties)
+        out = out.merge(views, on=["source", "target"], how="left")
+    for col in DIRECTED_RATINGS:
+        if col not in out.columns:
+            out[col] = np.nan
     out["shared_events"] = out["shared_events"].astype(np.int64)
     out["reported"] = out["reported"].astype(np.int64)
     return out[TIE_COLUMNS]
+
+
+def directed_ratings(ties: pd.DataFrame) -> pd.DataFrame:
+    """The latest knowing/trust/commitment each person reported about each other person.
+
+    One row per (undirected) pair, ``source < target``, with :data:`DIRECTED_RATINGS`:
+    ``knowing_st`` (the source's view of the target), ``knowing_ts`` (the target's view
+    of the source), and so on: the two people's views are kept apart, not averaged.
+    Reports are ordered by date (undated first), so the latest dated one counts.
+    """
+    ratings = ["knowing", "trust", "commitment"]
+    empty = pd.DataFrame({c: pd.Series(dtype=object if c in ("source", "target") else "float64")
+                          for c in ["source", "target", *DIRECTED_RATINGS]})
+    if ties.empty:
+        return empty
+    rated = ties.dropna(subset=ratings, how="all")
+    if rated.empty:
+        return empty
+    rated = rated.assign(_when=pd.to_datetime(rated["date"])).sort_values(
+        "_when", na_position="first", kind="stable")
+    latest = rated.groupby(["source", "target"], sort=False)[ratings].last().reset_index()
+    a, b = latest["source"].astype(str), latest["target"].astype(str)
+    forward = (a <= b).to_numpy()
+    latest["lo"] = np.where(forward, a, b)
+    latest["hi"] = np.where(forward, b, a)
+    latest["d"] = np.where(forward, "st", "ts")
+    latest[ratings] = latest[ratings].astype("float64")
+    wide = latest.pivot_table(index=["lo", "hi"], columns="d", values=ratings, aggfunc="last")
+    wide.columns = [f"{r}_{d}" for r, d in wide.columns]
+    wide = wide.reindex(columns=DIRECTED_RATINGS).astype("float64").reset_index()
+    return wide.rename(columns={"lo": "source", "hi": "target"})
 
 
 def _with_meeting_dates(ties: pd.DataFrame, part: pd.DataFrame) -> pd.DataFrame:
@@ -394,7 +478,7 @@ def build_graph(data: NetworkData, *, level: str = "person", period=None, networ
                 kind=None, event_weights: Mapping[str, float] | None = None,
                 half_life: float | None = None, reported_weight: float = 1.0,
                 include_reported: bool = True, max_event_size: int | None = None,
-                nodes: str | None = None) -> ig.Graph:
+                nodes: str | None = None, size_weighting: str = "newman") -> ig.Graph:
     """An undirected, weighted :class:`igraph.Graph` of ``data`` at ``level``.
 
     Vertices carry ``name`` (the id), ``label`` (the name shown to people) and, at the
@@ -421,7 +505,7 @@ def build_graph(data: NetworkData, *, level: str = "person", period=None, networ
         return _network_level(data)
     ties = tie_table(data, event_weights=event_weights, half_life=half_life,
                      reported_weight=reported_weight, include_reported=include_reported,
-                     max_event_size=max_event_size)
+                     max_event_size=max_event_size, size_weighting=size_weighting)
     attrs = _actor_attributes(data)
     nodes = nodes or ("active" if filtered else "all")
     if nodes == "active":
@@ -520,3 +604,58 @@ def to_networkx(graph: ig.Graph):
     for e in graph.es:
         g.add_edge(names[e.source], names[e.target], **e.attributes())
     return g
+
+
+def backbone(graph: ig.Graph, *, alpha: float = BACKBONE_ALPHA, weight: str = "weight") -> np.ndarray:
+    """The disparity-filter backbone (Serrano, Boguñá & Vespignani 2009, "Extracting the
+    multiscale backbone of complex weighted networks", PNAS 106:6483): a boolean mask
+    over ``graph.es`` of the ties kept.
+
+    For a tie of node ``i`` with ``k`` ties and strength ``s``, ``p = w / s`` is the share
+    of ``i``'s strength it carries; under the null hypothesis that ``i``'s strength is
+    spread at random over its ``k`` ties, a share at least ``p`` has probability
+    ``(1 - p) ** (k - 1)``.  A tie is kept when that probability is below ``alpha`` for
+    at least one of its two ends, i.e. when it is a tie that someone clearly puts their
+    time into; the faint ties of a one-off plenary are left out.  Ties of people with a
+    single tie are kept (nothing to compare them with), and so is the strongest tie of
+    anyone who would otherwise lose every tie (in a small network no share is
+    significant, and nobody should vanish from the picture).  Vectorised over the ties.
+
+    Two groups of three who work together (weight 3) and met everyone once at a
+    plenary (weight 0.2): the backbone is the six group ties.
+
+    >>> g = ig.Graph.Full(6)
+    >>> g.es["weight"] = [3.0 if (e.source < 3) == (e.target < 3) else 0.2 for e in g.es]
+    >>> kept = backbone(g)
+    >>> sorted(g.es[i].tuple for i in np.flatnonzero(kept))
+    [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)]
+    """
+    m = graph.ecount()
+    if m == 0:
+        return np.zeros(0, dtype=bool)
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    w = (np.asarray(graph.es[weight], dtype=float) if weight in graph.es.attributes()
+         else np.ones(m))
+    w = np.where(np.isfinite(w) & (w > 0), w, 0.0)
+    n = graph.vcount()
+    strength = np.bincount(edges[:, 0], weights=w, minlength=n) + np.bincount(edges[:, 1], weights=w, minlength=n)
+    degree = np.bincount(edges[:, 0], minlength=n) + np.bincount(edges[:, 1], minlength=n)
+    keep = np.zeros(m, dtype=bool)
+    for end in (0, 1):
+        node = edges[:, end]
+        k, s = degree[node], strength[node]
+        share = np.divide(w, s, out=np.zeros(m), where=s > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.power(1.0 - share, np.maximum(k - 1, 0))
+        keep |= (k == 1) | ((k > 1) & (w > 0) & (p < alpha))
+    # Anyone left with no tie keeps their strongest one(s).
+    covered = np.zeros(n, dtype=bool)
+    covered[edges[keep, 0]] = True
+    covered[edges[keep, 1]] = True
+    strongest = np.zeros(n)
+    np.maximum.at(strongest, edges[:, 0], w)
+    np.maximum.at(strongest, edges[:, 1], w)
+    for end in (0, 1):
+        node = edges[:, end]
+        keep |= ~covered[node] & (w > 0) & (w == strongest[node])
+    return keep

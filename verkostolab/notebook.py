@@ -10,7 +10,8 @@ import pandas as pd
 
 from .i18n import catalogue, default_lang, t
 
-__all__ = ["heading", "text", "summary_table", "measure_table", "top_table", "stage_markdown"]
+__all__ = ["heading", "text", "summary_table", "measure_table", "top_table", "stage_markdown",
+           "goals_table"]
 
 
 def heading(key: str, lang: str | None = None, *, level: int = 2, **params):
@@ -73,3 +74,26 @@ def stage_markdown(stage, lang: str | None = None):
     from IPython.display import Markdown
 
     return Markdown(f"**{t('measure.stage', lang)}: {stage.label(lang)}.** {stage.explain(lang)}")
+
+
+def goals_table(goals, lang: str | None = None) -> pd.DataFrame:
+    """Goals measured against the data (``change.goals`` or
+    :func:`~verkostolab.measures.measure_goals`), one row per goal with translated
+    headings; a free-text indicator says it is not measurable, with no number made up."""
+    lang = lang or default_lang()
+    rows = []
+    for g in goals:
+        def num(v):
+            return "–" if v is None else round(float(v), 3)
+
+        measured = bool(g["measurable"])
+        rows.append({
+            t("nb.goal.title", lang): g["title"],
+            t("nb.goal.indicator", lang): g["indicator"] or "–",
+            t("nb.goal.baseline", lang): num(g["baseline"]),
+            t("nb.goal.current", lang): num(g["current"]) if measured else t("nb.goal.not_measurable", lang),
+            t("nb.goal.target", lang): num(g["target"]),
+            t("nb.goal.progress", lang): (f"{g['progress']:.0%}" if measured and g["progress"] is not None
+                                          else "–"),
+        })
+    return pd.DataFrame(rows)

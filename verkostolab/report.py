@@ -16,9 +16,10 @@ import tempfile
 from importlib.resources import files
 from pathlib import Path
 
-from .errors import ReportError, VerkostolabError
+from .errors import ParameterError, ReportError, VerkostolabError
 
-__all__ = ["ReportError", "run_report", "default_report", "reports_dir", "templates_dir", "to_html"]
+__all__ = ["ReportError", "run_report", "default_report", "reports_dir", "templates_dir",
+           "to_html", "notebook_parameters", "check_parameters"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: Cells with these tags are documentation for researchers, not part of a report.
@@ -89,12 +90,46 @@ def _cell_number(executed: Path, index: int) -> int:
     return index + 1 - injected
 
 
+def notebook_parameters(notebook) -> list[str]:
+    """The names the notebook's cell tagged ``parameters`` assigns, in its order."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    names: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" not in cell.metadata.get("tags", []):
+            continue
+        for node in ast.parse(cell.source).body:
+            targets = ([node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+                       else node.targets if isinstance(node, ast.Assign) else [])
+            for target in targets:
+                for leaf in ast.walk(target):
+                    if isinstance(leaf, ast.Name) and leaf.id not in names:
+                        names.append(leaf.id)
+    return names
+
+
+def check_parameters(notebook, parameters) -> None:
+    """Raise :class:`~verkostolab.errors.ParameterError` naming every parameter that the
+    notebook's parameters cell does not have, and listing the valid names (papermill
+    would only warn and run with the defaults)."""
+    valid = notebook_parameters(notebook)
+    unknown = [name for name in parameters if name not in valid]
+    if unknown:
+        raise ParameterError("error.unknown_parameter", notebook=Path(notebook).name,
+                             names=", ".join(unknown), valid=", ".join(valid))
+
+
 def run_report(notebook=None, *, out, parameters: dict | None = None, progress: bool = True,
                timeout: int = 900, keep_executed: Path | None = None) -> Path:
     """Execute ``notebook`` (default: the general report) with ``parameters`` and write
     one self-contained HTML file to ``out``.
 
-    Raises :class:`ReportError` naming the failing cell and its error.
+    Raises :class:`ReportError` naming the failing cell and its error, and
+    :class:`~verkostolab.errors.ParameterError` before running anything when a
+    parameter is not in the notebook's parameters cell.
     """
     import papermill as pm
 
@@ -105,6 +140,7 @@ def run_report(notebook=None, *, out, parameters: dict | None = None, progress: 
     if not notebook.exists():
         raise VerkostolabError("error.not_found", path=str(notebook))
     parameters = {k: v for k, v in (parameters or {}).items() if v is not None}
+    check_parameters(notebook, parameters)
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(keep_executed) if keep_executed else Path(tmp) / "executed.ipynb"
         try:

@@ -170,8 +170,29 @@ def test_silo_is_an_organisation_whose_ties_stay_inside(sample, sample_tips):
     (tip,) = tips(data).by_rule("silo")
     assert tip.params["group_by"] == "organisation" and tip.params["group"] == "Org OSILO"
     assert tip.evidence["internal_ties"] == 10 and tip.evidence["external_ties"] == 1
-    assert tip.evidence["external_share"] == pytest.approx(1 / 11)
+    # On strength: three meetings of five give each of the 10 pairs 3 × 1/4; the one
+    # reported tie outside weighs 1.
+    assert tip.evidence["internal_strength"] == pytest.approx(7.5)
+    assert tip.evidence["external_share"] == pytest.approx(1 / 8.5)
     assert set(tip.actors) == set(members)
+
+
+def test_a_plenary_does_not_erase_a_silo(sample):
+    """Five people of one organisation meet monthly among themselves and once at a
+    30-person plenary: by tie counts 125 of their 135 ties cross the boundary, by
+    strength under a quarter of their tie weight does."""
+    members = [f"S{i}" for i in range(5)]
+    others = [f"P{i:02d}" for i in range(1, 26)]
+    data = add_people(sample, {m: ("OSILO", "third_sector", "") for m in members},
+                      [(f"S-E{k}", f"2025-0{k}-10", "meeting", None, "Sisäinen palaveri", members)
+                       for k in range(1, 7)]
+                      + [("PLEN", "2025-02-01", "workshop", None, "Suuri aloitus", members + others)])
+    (tip,) = tips(data).by_rule("silo")
+    assert tip.params["group"] == "Org OSILO"
+    assert tip.evidence["internal_ties"] == 10 and tip.evidence["external_ties"] == 125
+    assert tip.evidence["external_share"] == pytest.approx(
+        (125 / 29) / (125 / 29 + 10 * (6 / 4 + 1 / 29)))
+    assert tip.evidence["external_share"] < 0.35
 
 
 def test_a_silo_of_four_is_named_without_figures(sample):
@@ -348,7 +369,10 @@ def test_tip_list_tabulates_and_puts_urgent_tips_first(sample_tips):
 # --------------------------------------------------------------------------- evaluation
 def test_strengths_and_targets_of_the_sample(ctx):
     result = evaluate(ctx)
-    assert {"connected", "crosses_sectors", "strong_ties", "improved"} <= set(result.codes("strength"))
+    assert {"connected", "crosses_sectors", "improved"} <= set(result.codes("strength"))
+    # With Newman's size share, the sample's plenary ties are weak: under a third of its
+    # ties reach the strong-tie weight, so strong ties are not a strength.
+    assert "strong_ties" not in set(result.codes("strength"))
     assert {"item_low", "no_regular_forums", "sectors_missing_co_development"} <= set(result.codes("target"))
     low = [f for f in result.targets if f.id == "item_low"]
     assert {f.subject for f in low} == {"trust.consistency", "commitment.structures"}

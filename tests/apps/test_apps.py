@@ -140,6 +140,9 @@ def test_impact_review_compares_and_saves_notes(settings):
     app = ImpactApp(settings, before="2024-09:2024-12", after="2025-01:2025-05")
     counts = app.change.counts()
     assert counts["new_ties"] > 0 and len(app.pictures.children) == 2
+    # The goals: the sample's indicators are free text, shown as not measurable.
+    assert "vl-goals" in app.summary.value
+    assert app.summary.value.count("ei mitattavissa aineistosta") == len(app.change.goals) == 5
     app.note.value = "Uudet yhteydet syntyivät teemaverkostoissa."
     assert app.save_note()
     assert Store(settings.store_url).notes()[-1]["text"].startswith("Uudet yhteydet")

@@ -141,8 +141,31 @@ def test_change_between_periods():
                                      "periphery_to_core"}
     assert result["network"]["density"]["change"] == pytest.approx(
         result["network"]["density"]["2025-01:2025-05"] - result["network"]["density"]["2024-09:2024-12"])
+    assert set(result["counts"]) == {"new_ties", "continuing_ties", "strengthened_ties",
+                                     "weakened_ties", "dormant_ties", "lost_ties",
+                                     "new_cross_sector_ties", "newcomers", "dropped_out",
+                                     "periphery_to_core"}
+    statuses = [d["status"] for d in result["dyads"]]
+    assert len(statuses) == sum(result["counts"][f"{s}_ties"] for s in
+                                ("new", "continuing", "strengthened", "weakened", "dormant", "lost"))
+    dyad = result["dyads"][0]
+    assert set(dyad) == {"source", "target", "status", "before", "after"}
+    assert all(set(g) >= {"goal_id", "title", "indicator", "measurable", "baseline", "current",
+                          "target", "progress"} for g in result["goals"])
+    assert all(g["current"] is None for g in result["goals"] if not g["measurable"])
+    assert result["periods"] == {"before": "2024-09:2024-12", "after": "2025-01:2025-05",
+                                 "chosen_from_data": False}
     text = run("change", "--before", "2024-09:2024-12", "--after", "2025-01:2025-05")
-    assert "uusia suhteita" in text.stdout
+    assert "uusia suhteita" in text.stdout and "lepääviä suhteita" in text.stdout
+
+
+def test_change_chooses_the_periods_and_stops_on_an_empty_one():
+    out = run("--lang", "en", "change")
+    assert out.returncode == 0, out.stderr
+    assert "Periods chosen from the data: 2024-07:2024-12 and 2025-01:2025-06" in out.stdout
+    bad = run("--lang", "en", "change", "--before", "2019-01:2019-06", "--after", "2025-01:2025-05")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert "2019-01:2019-06" in bad.stderr and "2024-09-05" in bad.stderr
 
 
 def test_tips_and_groups_from_the_command_line():
@@ -205,3 +228,18 @@ def test_the_command_line_imports_no_heavy_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "measures" in out.stdout
     assert out.stderr.strip() == "[]"
+
+
+def test_report_with_a_misspelt_parameter_stops_and_lists_the_valid_names(tmp_path):
+    from verkostolab.report import default_report, notebook_parameters
+
+    assert notebook_parameters(default_report()) == ["data_path", "store", "period", "lang",
+                                                     "pseudonymise", "seed", "before", "after"]
+    out = tmp_path / "r.html"
+    bad = run("--lang", "en", "report", "-p", "befor", "2024-09:2024-12", "--out", out)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert "befor" in bad.stderr and "Nothing was run" in bad.stderr
+    assert "data_path, store, period, lang, pseudonymise, seed, before, after" in bad.stderr
+    assert not out.exists()
+    fi = run("report", "-p", "jakso", "x", "--out", out)
+    assert fi.returncode != 0 and "jakso" in fi.stderr and "Mitään ei ajettu" in fi.stderr

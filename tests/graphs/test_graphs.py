@@ -35,16 +35,40 @@ def tiny():
 
 def test_projection_weights_by_event_kind_and_counts(tiny):
     ties = tie_table(tiny).set_index(["source", "target"])
-    # a and c met at an acquaintance round (0.5) and a co-development session (2.0).
-    assert ties.loc[("a", "c"), "weight"] == pytest.approx(EVENT_WEIGHTS["acquaintance"] + EVENT_WEIGHTS["co_development"])
+    # a and c met at an acquaintance round of three (0.5, shared by Newman's 1/(n-1) = 1/2)
+    # and a co-development session of two (2.0, whole).
+    assert ties.loc[("a", "c"), "weight"] == pytest.approx(EVENT_WEIGHTS["acquaintance"] / 2 + EVENT_WEIGHTS["co_development"])
     assert ties.loc[("a", "c"), "shared_events"] == 2
-    # a and b met once and b reported a tie to a: 0.5 + 1 reported, ratings kept.
-    assert ties.loc[("a", "b"), "weight"] == pytest.approx(1.5)
+    # a and b met once and b reported a tie to a: 0.5 / 2 + 1 reported, ratings kept.
+    assert ties.loc[("a", "b"), "weight"] == pytest.approx(1.25)
     assert (ties.loc[("a", "b"), "reported"], ties.loc[("a", "b"), "trust"]) == (1, 3.0)
     assert ties.loc[("a", "b"), "first_date"] == pd.Timestamp("2024-01-10")
     assert ties.loc[("c", "d"), "weight"] == pytest.approx(EVENT_WEIGHTS["joint_project"] + 1.0)
     assert np.isnan(ties.loc[("c", "d"), "commitment"])
     assert set(ties.index) == {("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")}
+    # Raw counts: every pair of an event gets the event's full weight.
+    raw = tie_table(tiny, size_weighting="count").set_index(["source", "target"])
+    assert raw.loc[("a", "c"), "weight"] == pytest.approx(EVENT_WEIGHTS["acquaintance"] + EVENT_WEIGHTS["co_development"])
+    assert raw.loc[("a", "b"), "weight"] == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="size_weighting"):
+        tie_table(tiny, size_weighting="sqrt")
+
+
+def test_newman_share_gives_each_person_one_event_weight_however_large():
+    """A plenary of 30 and a pair: each plenary pair gets 1/29, the pair gets 1, and
+    every plenary member's ties from the plenary sum to exactly one event."""
+    people = [f"p{i:02d}" for i in range(30)]
+    part = pd.DataFrame({"event_id": ["plenary"] * 30 + ["pair", "pair"],
+                         "actor_id": people + ["p00", "p01"]})
+    pairs = project_participation(part).astype({"source": str, "target": str})
+    w = {tuple(sorted(k)): v for k, v in zip(zip(pairs["source"], pairs["target"]), pairs["weight"])}
+    assert len(w) == 30 * 29 // 2
+    assert w[("p00", "p01")] == pytest.approx(1 + 1 / 29)
+    assert w[("p05", "p17")] == pytest.approx(1 / 29)
+    strength = sum(v for k, v in w.items() if "p07" in k)
+    assert strength == pytest.approx(1.0)
+    raw = project_participation(part, size_weighting="count")
+    assert raw["weight"].max() == 2.0 and raw["weight"].min() == 1.0
 
 
 def test_projection_is_symmetric_and_matches_a_plain_count(tiny):
@@ -57,11 +81,11 @@ def test_projection_is_symmetric_and_matches_a_plain_count(tiny):
 
 def test_custom_weights_half_life_and_event_cap(tiny):
     flat = tie_table(tiny, event_weights={}, include_reported=False).set_index(["source", "target"])
-    assert flat.loc[("a", "c"), "weight"] == 2.0
+    assert flat.loc[("a", "c"), "weight"] == 1.5  # 1/2 from the three-person round, 1 from the pair
     decayed = tie_table(tiny, event_weights={}, include_reported=False, half_life=30).set_index(["source", "target"])
-    # e1 is ~162 days older than the latest event: it counts 0.5 ** (162/30).
+    # e1 is ~162 days older than the latest event: it counts 0.5 ** (162/30), halved by its size.
     age = (pd.Timestamp("2024-06-20") - pd.Timestamp("2024-01-10")).days
-    assert decayed.loc[("a", "b"), "weight"] == pytest.approx(0.5 ** (age / 30))
+    assert decayed.loc[("a", "b"), "weight"] == pytest.approx(0.5 ** (age / 30) / 2)
     capped = project_participation(tiny.participation, max_event_size=2)
     assert capped.attrs["skipped_events"] == 1  # the three-person round
     assert {tuple(sorted(p)) for p in zip(capped["source"], capped["target"])} == {("a", "c"), ("c", "d")}
@@ -86,7 +110,7 @@ def test_period_network_keeps_only_active_people(tiny):
 def test_organisation_sector_and_network_levels(tiny):
     org = build_graph(tiny, level="organisation")
     assert sorted(org.vs["name"]) == ["O1", "O2"]
-    assert org.vs.find(name="O1")["internal_weight"] == pytest.approx(1.5)  # a–b
+    assert org.vs.find(name="O1")["internal_weight"] == pytest.approx(1.25)  # a–b
     assert org.es[0]["ties"] == 2  # a–c and b–c; c–d lies inside O2
     assert org.vs.find(name="O2")["internal_weight"] == pytest.approx(4.0)
     sector = build_graph(tiny, level="sector")
@@ -178,21 +202,28 @@ def test_blocked_projection_matches_a_plain_loop(monkeypatch, block_work, capaci
     clean = part.dropna()
     # Unit weights: the weight is the count.
     expected = {k: (float(n), n) for k, (_, n) in _plain_projection(clean, {}).items()}
-    assert _as_dict(project_participation(part)) == expected
+    assert _as_dict(project_participation(part, size_weighting="count")) == expected
     # Kind weights (weight and count in one float64 product).
     kind_of = dict(zip(events["event_id"], events["kind"]))
     weight_of = {e: EVENT_WEIGHTS.get(k, 1.0) if isinstance(k, str) else 1.0
                  for e, k in kind_of.items()}
     plain = _plain_projection(clean, weight_of)
-    assert _as_dict(project_participation(part, events)) == plain  # exactly
+    assert _as_dict(project_participation(part, events, size_weighting="count")) == plain  # exactly
+    # Newman's share 1/(n-1) on top of the kind weights (the complex product).
+    sizes = clean.drop_duplicates().groupby("event_id").size()
+    shared = _as_dict(project_participation(part, events))
+    newman = {e: w / max(sizes.get(e, 2) - 1, 1) for e, w in weight_of.items()}
+    for pair, (w, n) in _plain_projection(clean, newman).items():
+        assert shared[pair][1] == n and shared[pair][0] == pytest.approx(w, rel=1e-9)
     # Half-life weights, and negative weights (the complex product).
-    decayed = _as_dict(project_participation(part, events, half_life=60))
+    decayed = _as_dict(project_participation(part, events, half_life=60, size_weighting="count"))
     ref = events["date"].max()
     weight_of = {e: w * 0.5 ** ((ref - d).days / 60)
                  for (e, w), d in zip(weight_of.items(), events["date"])}
     for pair, (w, n) in _plain_projection(clean, weight_of).items():
         assert decayed[pair][1] == n and decayed[pair][0] == pytest.approx(w, rel=1e-9)
-    signed = _as_dict(project_participation(part, events, event_weights={"workshop": -1.0}))
+    signed = _as_dict(project_participation(part, events, event_weights={"workshop": -1.0},
+                                            size_weighting="count"))
     weight_of = {e: -1.0 if k == "workshop" else 1.0 for e, k in kind_of.items()}
     for pair, (w, n) in _plain_projection(clean, weight_of).items():
         assert signed[pair] == (pytest.approx(w), n)
@@ -200,7 +231,7 @@ def test_blocked_projection_matches_a_plain_loop(monkeypatch, block_work, capaci
     by_event = _as_dict(project_participation(part, by="event"))
     flipped = clean.rename(columns={"event_id": "actor_id", "actor_id": "event_id"})
     assert by_event == {k: (float(n), n) for k, (_, n) in _plain_projection(flipped, {}).items()}
-    assert modes == ["unit", "packed", "complex", "complex", "unit"]
+    assert modes == ["unit", "packed", "complex", "complex", "complex", "unit"]
 
 
 def test_projection_of_nothing_and_of_lone_people():
@@ -208,3 +239,24 @@ def test_projection_of_nothing_and_of_lone_people():
     assert list(empty.columns) == ["source", "target", "weight", "shared_events"] and empty.empty
     alone = project_participation(pd.DataFrame({"event_id": ["e1", "e2"], "actor_id": ["a", "b"]}))
     assert alone.empty and alone.attrs["skipped_events"] == 0
+
+
+def test_two_layers_and_both_views_of_a_reported_pair(tiny):
+    both = tiny.replace(ties=pd.concat([tiny.ties, pd.DataFrame({
+        "source": ["a"], "target": ["b"], "knowing": [2], "trust": [5], "commitment": [1],
+        "date": pd.to_datetime(["2024-03-01"])})], ignore_index=True))
+    ties = tie_table(both).set_index(["source", "target"])
+    ab = ties.loc[("a", "b")]
+    # Met once at the three-person round (0.5 / 2), reported twice (1 each).
+    assert ab["met_weight"] == pytest.approx(0.25) and ab["reported_weight"] == pytest.approx(2.0)
+    assert ab["weight"] == pytest.approx(ab["met_weight"] + ab["reported_weight"])
+    # b's view of a (b reported 4/3/5) and a's view of b (2/5/1) are kept apart.
+    assert (ab["knowing_st"], ab["trust_st"], ab["commitment_st"]) == (2.0, 5.0, 1.0)
+    assert (ab["knowing_ts"], ab["trust_ts"], ab["commitment_ts"]) == (4.0, 3.0, 5.0)
+    assert ab["knowing"] == 3.0  # the mean of the two views stays as before
+    cd = ties.loc[("c", "d")]
+    assert cd["knowing_st"] == 2.0 and np.isnan(cd["knowing_ts"])
+    assert ties.loc[("a", "c"), "reported_weight"] == 0.0
+    g = build_graph(both)
+    edge = g.es[g.get_eid("a", "b")]
+    assert edge["knowing_ts"] == 4.0 and edge["met_weight"] == pytest.approx(0.25)

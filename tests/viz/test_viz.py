@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from bokeh.models import GlyphRenderer, Legend, LegendItem
 
-from verkostolab.graphs import build_graph
+from verkostolab.graphs import backbone, build_graph
 from verkostolab.measures import node_measures
 from verkostolab.datasets import generate_sample
 from verkostolab.viz import (annual_clock, distribution_chart, evaluation_chart, growth_chart,
@@ -32,12 +32,14 @@ def legend_labels(fig):
     return [item.label.value for item in legend.items]
 
 
-def test_picture_draws_every_node_and_tie(data):
+def test_picture_draws_every_node_and_the_backbone(data):
     pic = network_picture(data)
     graph = build_graph(data)
     assert drawn(pic.figure, "nodes_") == graph.vcount() == 60
-    assert drawn(pic.figure, "ties_") == graph.ecount()
-    assert len(pic.ties) == graph.ecount()
+    # The backbone is drawn (the disparity filter); the rest is counted as hidden.
+    assert drawn(pic.figure, "ties_") == int(backbone(graph).sum()) == graph.ecount() - pic.hidden
+    assert drawn(network_picture(data, backbone_alpha=None).figure, "ties_") == graph.ecount()
+    assert len(pic.ties) + pic.hidden == graph.ecount()
     labels = legend_labels(pic.figure)
     assert {"yksityinen sektori", "julkinen sektori", "kolmas sektori", "tutkimus"} <= set(labels)
     assert "yhteiskehittäminen tai yhteinen hanke" in labels

@@ -310,7 +310,11 @@ def brokers(ctx: Context, rule: Rule) -> list[Tip]:
         return []
     nodes = ctx.nodes
     top = nodes[nodes["betweenness"] >= c["min_betweenness"]]
-    top = top.sort_values("betweenness", ascending=False, kind="stable").head(c["candidates"])
+    ranked = top.sort_values("betweenness", ascending=False, kind="stable")
+    # The highest betweenness (on strength: see node_measures), and anyone whose leaving
+    # would cut people off (an articulation point), however they rank.
+    cuts = {str(g.vs[v]["name"]) for v in g.articulation_points()}
+    top = ranked[[i < c["candidates"] or str(p) in cuts for i, p in enumerate(ranked.index)]]
     if top.empty:
         return []
     spanners = boundary_spanners(g, by="sector") if "sector" in g.vs.attributes() else None
@@ -348,11 +352,15 @@ def brokers(ctx: Context, rule: Rule) -> list[Tip]:
 
 
 def silos(ctx: Context, rule: Rule) -> list[Tip]:
-    """Sectors or organisations whose ties stay mostly inside."""
+    """Sectors or organisations whose ties stay mostly inside, judged on tie strength:
+    the share of the group's tie weight that crosses its boundary (so that the faint
+    ties of one plenary do not hide a silo); the tie counts are in the evidence too."""
     c = rule.condition
     ties = ctx.ties
     if ties.empty:
         return []
+    weight = (ties["weight"].astype(float).clip(lower=0).to_numpy() if "weight" in ties
+              else np.ones(len(ties)))
     out = []
     for by in c["groupings"]:
         groups = ctx.sectors if by == "sector" else ctx.organisations
@@ -362,18 +370,21 @@ def silos(ctx: Context, rule: Rule) -> list[Tip]:
         for group, members in sizes.items():
             if members < c["min_members"]:
                 continue
-            internal = int(((ga == group) & (gb == group)).sum())
-            external = int(((ga == group) ^ (gb == group)).sum())
-            total = internal + external
-            if total == 0 or internal == 0:
+            inside = ((ga == group) & (gb == group)).to_numpy()
+            across = ((ga == group) ^ (gb == group)).to_numpy()
+            internal, external = int(inside.sum()), int(across.sum())
+            strength_in, strength_out = float(weight[inside].sum()), float(weight[across].sum())
+            total = strength_in + strength_out
+            if total <= 0 or internal == 0:
                 continue
-            share = external / total
+            share = strength_out / total
             if share > c["max_external_share"]:
                 continue
             members_ids = groups.index[groups == group].astype(str).tolist()
             evidence = {"members": int(members), "internal_ties": internal,
                         "external_ties": external, "external_share": share,
-                        "ei_index": (external - internal) / total}
+                        "internal_strength": strength_in, "external_strength": strength_out,
+                        "ei_index": (strength_out - strength_in) / total}
             hidden = ()
             if members < ctx.min_group:
                 hidden, evidence = tuple(evidence), {}

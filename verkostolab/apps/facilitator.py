@@ -388,10 +388,34 @@ class ImpactApp:
         counts = self.change.counts()
         rows = "".join(f"<tr><td>{html.escape(self.texts(f'change.{k}'))}</td><td><b>{v}</b></td></tr>"
                        for k, v in counts.items())
-        self.summary.value = f"<table style='font-size:1.2em'>{rows}</table>"
+        self.summary.value = f"<table style='font-size:1.2em'>{rows}</table>" + self._goals_html()
         self.status.value = ""
         self.show_notes(result["notes"])
         return self.change
+
+    def _goals_html(self) -> str:
+        """The goals measured in both periods; a free-text indicator says it cannot be
+        measured from the data (no number is made up)."""
+        goals = getattr(self.change, "goals", None) or []
+        if not goals:
+            return ""
+        def num(v):
+            return "–" if v is None else f"{v:.3g}"
+
+        head = "".join(f"<th>{html.escape(self.texts(f'nb.goal.{k}'))}</th>"
+                       for k in ("title", "indicator", "baseline", "current", "target", "progress"))
+        rows = []
+        for g in goals:
+            if g["measurable"]:
+                current = num(g["current"])
+                progress = "–" if g["progress"] is None else f"{g['progress']:.0%}"
+            else:
+                current, progress = self.texts("nb.goal.not_measurable"), "–"
+            cells = [g["title"], g["indicator"] or "–", num(g["baseline"]), current,
+                     num(g["target"]), progress]
+            rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+        return (f"<h3>{html.escape(self.texts('change.goals').rstrip(':'))}</h3>"
+                f"<table class='vl-goals'><tr>{head}</tr>{''.join(rows)}</table>")
 
     def save_note(self):
         try:

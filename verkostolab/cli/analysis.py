@@ -66,22 +66,26 @@ def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
 @lang_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--store", "store_url", metavar="URL", help=t("cli.opt.store", _LANG))
-@click.option("--before", required=True, callback=_check_period, metavar="FROM:TO", help=t("cli.opt.before", _LANG))
-@click.option("--after", required=True, callback=_check_period, metavar="FROM:TO", help=t("cli.opt.after", _LANG))
+@click.option("--before", callback=_check_period, metavar="FROM:TO", help=t("cli.opt.before", _LANG))
+@click.option("--after", callback=_check_period, metavar="FROM:TO", help=t("cli.opt.after", _LANG))
+@click.option("--dormant-after", "dormant_after", type=click.IntRange(min=0), default=12,
+              show_default=True, metavar="MONTHS", help=t("cli.opt.dormant_after", _LANG))
 @click.option("--seed", type=int, default=0, show_default=True, help=t("cli.opt.seed", _LANG))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
-def change_command(ctx, paths, store_url, before, after, seed, as_json):
+def change_command(ctx, paths, store_url, before, after, dormant_after, seed, as_json):
     from ..measures import compare_periods
 
     lang = _lang(ctx)
     data = _load(paths, store_url)
-    change = compare_periods(data, before, after, seed=seed)
+    change = compare_periods(data, before, after, seed=seed, dormant_after=dormant_after)
     result = change.to_dict()
     if as_json:
         _echo_json(result)
         return
-    click.echo(t("change.title", lang, before=before, after=after))
+    if change.chosen:
+        click.echo(t("change.chosen", lang, before=change.before_label, after=change.after_label))
+    click.echo(t("change.title", lang, before=change.before_label, after=change.after_label))
     for key, value in result["counts"].items():
         click.echo(f"  {t(f'change.{key}', lang):<44} {value:>6}")
     for key, row in result["network"].items():
@@ -97,6 +101,21 @@ def change_command(ctx, paths, store_url, before, after, seed, as_json):
     moved = change.moved_to_core
     if len(moved):
         click.echo(t("change.moved", lang, names=", ".join(moved["name"].astype(str))))
+    if result["goals"]:
+        click.echo(t("change.goals", lang))
+
+        def num(v):
+            return "-" if v is None else f"{v:.3g}"
+
+        for goal in result["goals"]:
+            if goal["measurable"]:
+                progress = "-" if goal["progress"] is None else f"{goal['progress']:.0%}"
+                click.echo(t("change.goal_measured", lang, title=goal["title"],
+                             baseline=num(goal["baseline"]), current=num(goal["current"]),
+                             target=num(goal["target"]), progress=progress))
+            else:
+                click.echo(t("change.goal_free_text", lang, title=goal["title"],
+                             indicator=goal["indicator"] or "-"))
 
 
 @click.command("picture", help=t("cli.picture.help", _LANG))

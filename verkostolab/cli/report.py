@@ -25,7 +25,7 @@ __all__ = ["report_command", "COMMANDS"]
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help=t("cli.opt.out", _LANG))
 @click.pass_context
 def report_command(ctx, notebook, paths, store_url, params, period, pseudonymise, out):
-    from ..report import run_report
+    from ..report import check_parameters, default_report, run_report
 
     lang = _lang(ctx)
     if notebook is not None and notebook.suffix != ".ipynb":
@@ -45,6 +45,7 @@ def report_command(ctx, notebook, paths, store_url, params, period, pseudonymise
         parameters["pseudonymise"] = True
     for name, value in params:
         parameters[name] = _parameter_value(value)
+    check_parameters(notebook or default_report(), parameters)  # stops before running
     path = run_report(notebook, out=out, parameters=parameters)
     click.echo(t("cli.report.done", lang, path=path))
 

@@ -23,7 +23,7 @@ __all__ = ["Analysis", "analyse"]
 
 #: Options that change the graph (passed to :func:`verkostolab.graphs.build_graph`).
 GRAPH_OPTIONS = ("kind", "event_weights", "half_life", "reported_weight", "include_reported",
-                 "max_event_size", "nodes")
+                 "max_event_size", "nodes", "size_weighting")
 
 
 class Analysis:

@@ -3,9 +3,13 @@
 Definitions (documented here because libraries differ):
 
 * ``degree`` counts neighbours; ``strength`` sums tie weights.
-* ``betweenness_raw`` counts shortest paths through a node (unweighted paths: every tie
-  is one step, as in networkx's default), ``betweenness`` divides it by
-  ``(n-1)(n-2)/2``, the number of pairs that could pass through it.
+* ``betweenness_raw`` counts shortest paths through a node, ``betweenness`` divides it by
+  ``(n-1)(n-2)/2``, the number of pairs that could pass through it.  Paths are judged
+  on tie strength by default (``paths="strength"``): a tie's length is ``1/weight``, so a
+  path through two strong ties is shorter than one faint plenary tie, and a broker
+  between two groups keeps their paths even when a one-off plenary tied everyone (as
+  in Opsahl, Agneessens & Skvoretz 2010 with α = 1; networkx's ``weight=`` with the
+  inverse weight).  ``paths="steps"`` counts every tie as one step (networkx's default).
 * ``closeness`` is the Wasserman–Faust form networkx uses by default: ``(r-1)/(n-1) ·
   (r-1)/Σd`` where ``r`` is the size of the node's component, so that it is defined on
   disconnected networks and an isolated node has 0.
@@ -297,8 +301,11 @@ def _closeness(graph: ig.Graph, sources=None) -> np.ndarray:
 
 def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int = 0,
                   exact_limit: int = EXACT_LIMIT, samples: int | None = None,
-                  budget: float = PATH_BUDGET) -> pd.DataFrame:
+                  budget: float = PATH_BUDGET, paths: str = "strength") -> pd.DataFrame:
     """Every node measure of ``graph`` (see the module text for definitions).
+
+    ``paths``: ``"strength"`` (default) measures betweenness on weighted paths, a tie's
+    length being ``1/weight``; ``"steps"`` on unweighted paths.
 
     Returns a DataFrame indexed by node id (``id``) with :data:`NODE_COLUMNS`; at the
     person level also ``organisation`` and ``sector``.
@@ -344,8 +351,11 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     out["degree"] = graph.degree()
     out["strength"] = graph.strength(weights=w) if w is not None else graph.degree()
     estimated: list[str] = []
+    lengths = _path_lengths(w_arr) if paths == "strength" else None
+    if paths not in ("strength", "steps"):
+        raise ValueError(f"paths must be 'strength' or 'steps', not {paths!r}")
     if n <= exact_limit:
-        raw = np.asarray(graph.betweenness(directed=False), dtype=float)
+        raw = np.asarray(graph.betweenness(directed=False, weights=lengths), dtype=float)
         out["closeness"] = _closeness(graph)
         used = used_c = 0
     else:
@@ -354,7 +364,8 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
         # igraph counts each (source, target) pair once when sources are given; the
         # exact undirected count halves the ordered pairs, hence the scaling by n/k.
         raw = np.asarray(graph.betweenness(directed=False, sources=sources.tolist(),
-                                           targets=None), dtype=float) * n / len(sources)
+                                           targets=None, weights=lengths),
+                         dtype=float) * n / len(sources)
         out["closeness"] = _closeness(graph, _sampled_sources(n, k_c, seed).tolist())
         estimated = ["betweenness", "betweenness_raw", "closeness"]
         used, used_c = k_b, k_c
@@ -379,6 +390,21 @@ def node_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int =
     out.attrs.update(estimated=estimated, samples=used, closeness_samples=used_c)
     front = [c for c in ("name", "organisation", "sector") if c in out.columns]
     return out[front + [c for c in NODE_COLUMNS if c not in front]]
+
+
+def _path_lengths(w: np.ndarray | None) -> list[float] | None:
+    """Tie lengths for weighted paths: ``1/weight`` (None when unweighted or when every
+    weight is the same, which gives the same paths as counting steps).  Ties of weight 0
+    or less carry no strength: they get a length longer than any path of real ties."""
+    if w is None or len(w) == 0 or np.all(w == w[0]) and w[0] > 0:
+        return None
+    positive = w > 0
+    lengths = np.empty(len(w))
+    lengths[positive] = 1.0 / w[positive]
+    if not positive.all():
+        longest = lengths[positive].sum() if positive.any() else 1.0
+        lengths[~positive] = 2.0 * longest + 1.0
+    return lengths.tolist()
 
 
 def _eigenvector(graph: ig.Graph, edges: np.ndarray, w: np.ndarray | None) -> np.ndarray:

@@ -14,7 +14,11 @@ Definitions:
 * ``ei_sector`` / ``ei_organisation``: Krackhardt's E-I index ``(E − I)/(E + I)`` over ties
   whose two ends both have a known group (−1: all ties inside groups, silos; +1: all
   across); ``cross_sector_share`` / ``cross_organisation_share`` = ``E/(E + I)``.
-* ``strong_tie_share``: share of ties with weight ≥ ``strong_threshold``.
+* ``ei_sector_strength`` / ``cross_sector_strength_share``: the same on tie strength (E and
+  I are sums of weights), so that the faint ties of one plenary do not hide silos.
+* ``strong_tie_share``: share of ties with weight ≥ ``strong_threshold`` (default 1: with
+  Newman's size share, the attention of one meeting of two, or of regular work in a
+  small group; a plenary alone never reaches it).
 * ``reciprocity``: share of reported (directed) ties that are answered the other way.
 """
 
@@ -54,13 +58,17 @@ class NetworkSummary:
         return self.to_frame().to_html()
 
 
-def ei_index(graph: ig.Graph, attribute: str) -> tuple[float, float, int]:
-    """(E-I index, share of external ties, ties counted) by a vertex ``attribute``.
+def ei_index(graph: ig.Graph, attribute: str, *, weight: str | None = None) -> tuple[float, float, int]:
+    """(E-I index, share of external ties, ties counted) by a vertex ``attribute``;
+    with ``weight``, E and I are sums of tie weights (structure judged on strength).
 
     >>> g = ig.Graph([(0, 1), (1, 2)])
     >>> g.vs["sector"] = ["a", "a", "b"]
     >>> ei_index(g, "sector")
     (0.0, 0.5, 2)
+    >>> g.es["weight"] = [3.0, 1.0]
+    >>> ei_index(g, "sector", weight="weight")
+    (-0.5, 0.25, 2)
     """
     if attribute not in graph.vs.attributes() or graph.ecount() == 0:
         return float("nan"), float("nan"), 0
@@ -72,6 +80,13 @@ def ei_index(graph: ig.Graph, attribute: str) -> tuple[float, float, int]:
     total = int(known.sum())
     if total == 0:
         return float("nan"), float("nan"), 0
+    if weight is not None and weight in graph.es.attributes():
+        w = np.clip(np.asarray(graph.es[weight], dtype=float), 0, None)[known]
+        cross = (a[known] != b[known])
+        ext, whole = float(w[cross].sum()), float(w.sum())
+        if whole <= 0:
+            return float("nan"), float("nan"), total
+        return (2 * ext - whole) / whole, ext / whole, total
     external = int((a[known] != b[known]).sum())
     internal = total - external
     return (external - internal) / total, external / total, total
@@ -103,7 +118,7 @@ def _path_figures(graph: ig.Graph, exact_limit: int, samples: int, seed: int):
 
 
 def network_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: int = 0,
-                     strong_threshold: float = 3.0, ties: pd.DataFrame | None = None,
+                     strong_threshold: float = 1.0, ties: pd.DataFrame | None = None,
                      membership=None, exact_limit: int = EXACT_LIMIT,
                      samples: int = 256) -> NetworkSummary:
     """Figures of the whole network (see the module text for definitions).
@@ -142,6 +157,9 @@ def network_measures(graph: ig.Graph, *, weight: str | None = "weight", seed: in
         ei, share, counted = ei_index(graph, attr)
         values[f"ei_{key}"] = ei
         values[f"cross_{key}_share"] = share
+    ei_w, share_w, _ = ei_index(graph, "sector", weight=weight) if weight else (float("nan"),) * 3
+    values["ei_sector_strength"] = ei_w
+    values["cross_sector_strength_share"] = share_w
     if m and w is not None:
         values["strong_tie_share"] = float((np.asarray(w, dtype=float) >= strong_threshold).mean())
     else:

@@ -5,7 +5,10 @@ and their ties, with fixed positions so that rounds can be compared side by side
   marker by organisation kind; hover shows name, organisation, sector and measures.
 * Ties: width by strength; grey when people only met at events, dark grey when a tie was
   reported, blue for co-development and joint projects (as in the deck), and ties new
-  since ``previous`` highlighted on top.
+  since ``previous`` highlighted on top.  By default only the backbone is drawn (the
+  disparity filter of :func:`~verkostolab.graphs.backbone`, Serrano, Boguñá & Vespignani
+  2009): the ties someone clearly puts their time into; the caption says how many faint
+  ties (e.g. of a one-off plenary) it hides.  ``backbone_alpha=None`` draws every tie.
 * Positions: from :func:`~verkostolab.viz.layout.layout_positions`; by default computed
   on the *whole* data, so that pictures of different periods put everybody in the
   same place.
@@ -24,7 +27,7 @@ from bokeh.models import (ColumnDataSource, HoverTool, Label, LabelSet, Legend, 
                           Range1d)
 from bokeh.plotting import figure
 
-from ..graphs import project_participation
+from ..graphs import BACKBONE_ALPHA, backbone, project_participation
 from ..i18n import t
 from ..measures.analysis import Analysis, analyse
 from ..tables.data import NetworkData
@@ -49,6 +52,8 @@ class Picture:
     nodes: pd.DataFrame
     ties: pd.DataFrame
     notes: list = field(default_factory=list)
+    #: Ties of the network not drawn (left out of the backbone or below ``min_weight``).
+    hidden: int = 0
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .export import figure_html
@@ -92,7 +97,8 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
                     previous: NetworkData | Analysis | None = None, min_weight: float = 0.0,
                     labels: str = "auto", title: str | None = None, seed: int | None = None,
                     width: int = 900, height: int = 700,
-                    analysis: Analysis | None = None) -> Picture:
+                    analysis: Analysis | None = None,
+                    backbone_alpha: float | None = BACKBONE_ALPHA) -> Picture:
     """Draw the network of ``data`` (see the module text).
 
     ``network_picture(analysis)`` (or ``network_picture(data, analysis=analysis)``)
@@ -110,6 +116,9 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
         Ties absent from ``previous`` are highlighted as new.
     min_weight : float
         Ties weaker than this are not drawn (a dense network becomes readable).
+    backbone_alpha : float or None
+        Draw the disparity-filter backbone at this significance level (default 0.05);
+        None draws every tie.  ``Picture.hidden`` and the caption give the ties left out.
     labels : {"auto", "all", "none"}
         Name labels: all nodes, none, or (auto) all up to 80 nodes, else the 30 largest.
     """
@@ -122,6 +131,10 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
 
         return networks_picture(data, period=period, lang=lang, pseudonymise=pseudonymise,
                                 title=title, width=width)
+    if isinstance(data, NetworkData) and analysis is None and period is not None and period != "":
+        from ..measures.change import check_period
+
+        check_period(data, period)  # a period without data: an error naming the data's range
     analysis = _analysis_of(data, analysis, level=level, period=period, network=network, seed=seed)
     data, level, period, network, seed = (analysis.data, analysis.level, analysis.period,
                                           analysis.network, analysis.seed)
@@ -129,7 +142,12 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
     if positions is None:
         # The whole data (no period, network or kind) with the same weights.
         whole = {k: v for k, v in analysis.graph_options.items() if k not in ("kind", "nodes")}
-        positions = layout_positions(analyse(data, level=level, seed=seed, **whole).graph, seed=seed)
+        base = analyse(data, level=level, seed=seed, **whole).graph
+        if backbone_alpha is not None and base.ecount():
+            # Lay out the backbone: the faint ties would pull everybody to the middle.
+            base = base.subgraph_edges(np.flatnonzero(backbone(base, alpha=backbone_alpha)).tolist(),
+                                       delete_vertices=False)
+        positions = layout_positions(base, seed=seed)
     positions = layout_positions(graph, fixed=positions, seed=seed)
     measures = analysis.nodes
     ids = [str(v) for v in graph.vs["name"]]
@@ -157,11 +175,15 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
         nodes["organisation"] = ""
 
     ties = _edge_frame(graph)
+    in_backbone = (backbone(graph, alpha=backbone_alpha) if backbone_alpha is not None
+                   else np.ones(len(ties), dtype=bool))
     if level == "person" and len(ties):
         ties["kind"] = _tie_kinds(analysis.selected, ties)
     else:
         ties["kind"] = "met"
-    ties = ties[ties["weight"] >= min_weight].reset_index(drop=True)
+    all_ties = len(ties)
+    ties = ties[(ties["weight"] >= min_weight).to_numpy() & in_backbone].reset_index(drop=True)
+    hidden = all_ties - len(ties)
     ties["new"] = False
     if previous is not None and len(ties):
         if isinstance(previous, Analysis) and previous.level != level:
@@ -249,9 +271,17 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
     fig.add_layout(legend, "right")
     count_text = t("picture.nodes_ties", lang, nodes=len(nodes), ties=len(ties))
     size_text = t("picture.size_by", lang, measure=t(f"measure.{size_by}", lang) if size_by != "coreness" and size_by != "effective_size" else size_by)
-    fig.add_layout(Label(x=10, y=10, x_units="screen", y_units="screen", text=f"{count_text} · {size_text}",
+    caption = f"{count_text} · {size_text}"
+    notes = []
+    if hidden:
+        share = hidden / all_ties
+        key = "picture.hidden_backbone" if backbone_alpha is not None else "picture.hidden_weak"
+        notes.append(t(key, lang, hidden=hidden, total=all_ties, share=f"{share:.0%}",
+                       alpha=backbone_alpha))
+        caption += "\n" + notes[-1]
+    fig.add_layout(Label(x=10, y=10, x_units="screen", y_units="screen", text=caption,
                          text_font_size="10pt", text_color="#444444", name="caption"))
-    return Picture(fig, positions, nodes, ties)
+    return Picture(fig, positions, nodes, ties, notes=notes, hidden=hidden)
 
 
 def _analysis_of(data, analysis, *, level, period, network, seed) -> Analysis:
