@@ -33,7 +33,7 @@ OTHER = {"lang": "en", "pseudonymise": True, "period": "2025-01:2025-05", "seed"
 
 def test_there_are_the_promised_notebooks():
     assert {"00-start-here.ipynb", "01-mapping.ipynb", "02-evaluation.ipynb", "03-impact-review.ipynb",
-            "10-research-measures.ipynb", "11-research-event-logs.ipynb"} <= {p.name for p in NOTEBOOKS.glob("*.ipynb")}
+            "04-goals.ipynb", "05-coordination.ipynb", "10-research-measures.ipynb", "11-research-event-logs.ipynb"} <= {p.name for p in NOTEBOOKS.glob("*.ipynb")}
     assert default_report().parent == reports_dir() and "report.ipynb" in CURATED
     assert {"mapping.ipynb", "wall.ipynb", "warmup.ipynb", "evaluation.ipynb", "impact.ipynb"} <= set(APPS)
     # nothing is left behind in the repository's old places

@@ -203,12 +203,13 @@ def test_every_command_is_registered_when_the_package_is_imported():
     assert callable(main)
     assert set(cli.commands) == {"import", "check", "info", "template", "export",
                                  "measures", "change", "picture", "tips", "groups",
-                                 "forget", "export-person", "report", "workshop", "merge"}
+                                 "forget", "export-person", "report", "workshop", "merge", "clock"}
     # One module per command family, each command in exactly one of them.
     families = {family.__name__.rsplit(".", 1)[-1]: {c.name for c in family.COMMANDS}
                 for family in FAMILIES}
     assert families["data"] == {"import", "check", "info", "template", "export", "merge"}
     assert families["analysis"] == {"measures", "change", "picture"}
+    assert families["coordination"] == {"clock"}
     assert sum(len(names) for names in families.values()) == len(cli.commands)
 
 

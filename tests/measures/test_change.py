@@ -165,9 +165,10 @@ def test_a_picture_or_an_assessment_round_without_data_is_an_error():
     with pytest.raises(PeriodError, match="2024-01-15"):
         network_picture(data, period="2030-01:2030-06", lang="en")
     sample = generate_sample()
-    with pytest.raises(PeriodError) as caught:
+    # an unknown round: main's ParameterError (a UsageError, as PeriodError) names the rounds
+    with pytest.raises(UsageError) as caught:
         score(sample, round="2023-kevät")
     assert "2024-syksy, 2025-kevät" in caught.value.render("en")
     assert "2023-kevät" in caught.value.render("fi")
-    with pytest.raises(PeriodError):
+    with pytest.raises(UsageError):
         compare_rounds(sample, "2024-syksy", "2026-syksy", resamples=50)

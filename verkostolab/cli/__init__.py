@@ -2,7 +2,8 @@
 
 One module per command family: :mod:`~verkostolab.cli.data` (``import``, ``check``,
 ``info``, ``template``, ``export``), :mod:`~verkostolab.cli.analysis` (``measures``,
-``change``, ``picture``), :mod:`~verkostolab.cli.advice` (``tips``, ``groups``),
+``change``, ``picture``), :mod:`~verkostolab.cli.coordination` (``clock``),
+:mod:`~verkostolab.cli.advice` (``tips``, ``groups``),
 :mod:`~verkostolab.cli.privacy` (``forget``, ``export-person``),
 :mod:`~verkostolab.cli.report` (``report``) and :mod:`~verkostolab.cli.workshop`
 (``workshop``); what they share is in :mod:`~verkostolab.cli.common`.  Importing this
@@ -28,13 +29,13 @@ import traceback
 import click
 
 from ..i18n import t
-from . import advice, analysis, data, privacy, report, workshop
+from . import advice, analysis, coordination, data, privacy, report, workshop
 from .common import IMPORT_FORMATS, cli, lang_in_args
 
 __all__ = ["main", "cli", "IMPORT_FORMATS"]
 
 #: The command families, each a module with its ``COMMANDS``.
-FAMILIES = (data, analysis, advice, privacy, report, workshop)
+FAMILIES = (data, analysis, coordination, advice, privacy, report, workshop)
 
 for _family in FAMILIES:
     for _command in _family.COMMANDS:

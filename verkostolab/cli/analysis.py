@@ -111,6 +111,7 @@ def change_command(ctx, paths, store_url, before, after, dormant_after, seed, as
         click.echo(t("change.moved", lang, names=", ".join(moved["name"].astype(str))))
     if result["goals"]:
         click.echo(t("change.goals", lang))
+
         def num(v):
             return "-" if v is None else f"{v:.3g}"
 

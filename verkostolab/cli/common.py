@@ -202,7 +202,7 @@ def use_lang(command: click.Command, lang: str) -> None:
 #: ``--format`` choices of import and check: the same as ``verkostolab.io.FORMATS``
 #: (spelled out here so that the command line starts without pandas; a test compares).
 IMPORT_FORMATS = ("auto", "workbook", "csv", "teams", "slack", "kumu", "forms", "gexf", "graphml",
-                  "edgelist", "participation")
+                  "calendar", "edgelist", "participation")
 
 
 def _lang(ctx: click.Context) -> str:

@@ -36,6 +36,7 @@ PLATFORM_READERS: dict[str, tuple[str, str, str]] = {
     "forms": ("verkostolab.io.forms", "read_forms_raw", "sniff_forms"),
     "gexf": ("verkostolab.io.graphfile", "read_gexf_raw", "sniff_gexf"),
     "graphml": ("verkostolab.io.graphfile", "read_graphml_raw", "sniff_graphml"),
+    "calendar": ("verkostolab.io.calendar", "read_calendar_raw", "sniff_calendar"),
 }
 
 #: Formats known to :func:`read`; ``auto`` looks at the content.
@@ -72,7 +73,7 @@ def detect_format(path) -> str:
     """Guess the format of ``path`` from its content (and name, for single CSV tables).
 
     Returns one of the platform formats (``teams``, ``slack``, ``kumu``, ``forms``,
-    ``gexf``, ``graphml``) when its sniffer recognises the content, else ``workbook``
+    ``gexf``, ``graphml``, ``calendar``) when its sniffer recognises the content, else ``workbook``
     (an .xlsx file), ``csv`` (a folder of table CSVs, or one CSV named after a table),
     ``edgelist`` or ``participation``.
     """

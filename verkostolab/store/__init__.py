@@ -173,6 +173,27 @@ class Store(_WorkshopWrites, _Rights, _Merging):
                 counts=json.dumps(result.data.counts())))
         return result
 
+    def replace_goals(self, goals, source: str = "goals") -> int:
+        """Replace the stored goals with ``goals`` (a goals table; validated first, an
+        :class:`~verkostolab.errors.InputError` lists every problem and nothing
+        changes), in one transaction, logged in ``imports``.  Returns how many goals
+        the store now holds.  Agreed goals change as a whole: phase 2 of the cycle."""
+        from ..tables.validation import RawTable, validate
+
+        records = goals.astype(object).where(goals.notna(), None).values.tolist()
+        raw = RawTable.from_records("goals", list(goals.columns), records,
+                                    list(range(2, len(goals) + 2)), file=source)
+        frame = validate([raw], source=source).data.goals
+        if not self.exists():
+            self.create()
+        with self.transaction() as conn:
+            conn.execute(SQL_TABLES["goals"].delete())
+            if len(frame):
+                conn.execute(SQL_TABLES["goals"].insert(), _records(frame))
+            conn.execute(SQL_TABLES["imports"].insert().values(
+                at=dt.datetime.now(), source=source, counts=json.dumps({"goals": len(frame)})))
+        return len(frame)
+
     def _insert(self, conn, data: "NetworkData") -> None:
         for name in TABLE_ORDER:
             frame = data.table(name)

@@ -127,6 +127,11 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
         from ..errors import ParameterError
 
         raise ParameterError("error.unknown_measure", value=size_by, allowed=", ".join(SIZE_MEASURES))
+    if level == "network" and isinstance(data, NetworkData) and analysis is None and network is None:
+        from .networks import networks_picture  # the network of networks (viz/networks.py)
+
+        return networks_picture(data, period=period, lang=lang, pseudonymise=pseudonymise,
+                                title=title, width=width)
     if period is not None and period != "" and not isinstance(data, Analysis):
         from ..measures.change import check_period
 
