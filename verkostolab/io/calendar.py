@@ -161,15 +161,19 @@ def _occurrences(path: Path, *, tz: str, today: dt.date | None):
 
 def read_calendar_raw(path, *, encoding: str | None = None, network: str | None = None,
                       tentative: bool = False, tz: str = DEFAULT_TZ,
-                      today: dt.date | None = None) -> list[RawTable]:
+                      today: dt.date | None = None, lenient: bool = False) -> list[RawTable]:
     """Read an ``.ics`` file as raw ``events``, ``actors`` and ``participation`` tables.
+
+    ``lenient`` is accepted for the platform readers' signature: a calendar's events
+    that cannot be used (cancelled, personal blocks, declined, rooms) are left out and
+    counted either way, and a file that is not a readable calendar is refused.
 
     ``encoding`` is accepted for the common reader signature (iCalendar is UTF-8).
     ``network`` fills the events' ``network`` column; ``tentative`` counts tentative
     attendees as participants; ``tz`` is the zone of the written times; ``today``
     (default: today) sets how far open-ended series are expanded.
     """
-    del encoding
+    del encoding, lenient
     path = Path(path)
     name = str(path)
     occurrences, left_out, zone = _occurrences(path, tz=tz, today=today)
