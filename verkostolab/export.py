@@ -198,7 +198,7 @@ def graph_export(data: NetworkData, *, level: str = "person", period=None, lang:
     """The network of ``data`` at ``level`` (and ``period``) as nodes and edges with the
     picture's positions, colours and sizes (see the module text)."""
     from .graphs import build_graph, graph_to_tables
-    from .viz.layout import layout_positions
+    from .viz.layout import backbone_positions, layout_positions
     from .viz.style import scale_sizes, sector_colour
 
     lang = lang or _default_lang()
@@ -206,9 +206,10 @@ def graph_export(data: NetworkData, *, level: str = "person", period=None, lang:
         # Everything that can identify a person, in every table, before anything is built.
         data = pseudonymise_ids(data, lang=lang)
     graph = build_graph(data, level=level, period=period)
-    # The picture's positions: the whole data's layout, kept for a period's graph.
+    # The picture's positions: the whole data's layout (on its backbone, as the picture
+    # draws it), kept for a period's graph.
     base = build_graph(data, level=level) if period is not None else graph
-    positions = layout_positions(base, seed=seed)
+    positions = backbone_positions(base, seed=seed)
     positions = layout_positions(graph, fixed=positions, seed=seed)
     vertices, edges = graph_to_tables(graph)
     vertices = vertices.set_index("name")

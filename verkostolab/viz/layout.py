@@ -121,3 +121,18 @@ def layout_positions(graph: ig.Graph, *, fixed: pd.DataFrame | None = None, seed
         keep = out.index.isin(fixed.index)
         out.loc[keep] = fixed.loc[out.index[keep], ["x", "y"]].to_numpy(dtype=float)
     return out
+
+
+def backbone_positions(graph: ig.Graph, *, seed: int = 0, alpha: float | None = None) -> pd.DataFrame:
+    """Positions of ``graph`` laid out on its disparity-filter backbone at ``alpha``
+    (:func:`verkostolab.graphs.backbone`; the default level when ``None``): faint ties would
+    pull everybody to the middle.  Every node keeps a place.  The picture and the graph
+    exports use it, so that a network looks the same in both."""
+    from ..graphs import BACKBONE_ALPHA, backbone as disparity_backbone
+
+    alpha = BACKBONE_ALPHA if alpha is None else alpha
+    base = graph
+    if graph.ecount():
+        keep = np.flatnonzero(disparity_backbone(graph, alpha=alpha)).tolist()
+        base = graph.subgraph_edges(keep, delete_vertices=False)
+    return layout_positions(base, seed=seed)

@@ -33,7 +33,7 @@ from ..measures.analysis import Analysis, analyse
 from ..tables.data import NetworkData
 from ..tables.privacy import pseudonymise as pseudonymise_data
 from ..tables.privacy import pseudonymise_labels
-from .layout import layout_positions
+from .layout import backbone_positions, layout_positions
 from .style import TIE_COLOURS, kind_marker, scale_sizes, scale_widths, sector_colour
 
 __all__ = ["Picture", "network_picture", "SIZE_MEASURES", "CO_DEVELOPMENT_KINDS"]
@@ -152,11 +152,9 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
         # The whole data (no period, network or kind) with the same weights.
         whole = {k: v for k, v in analysis.graph_options.items() if k not in ("kind", "nodes")}
         base = analyse(data, level=level, seed=seed, **whole).graph
-        if backbone_alpha is not None and base.ecount():
-            # Lay out the backbone: the faint ties would pull everybody to the middle.
-            base = base.subgraph_edges(np.flatnonzero(backbone(base, alpha=backbone_alpha)).tolist(),
-                                       delete_vertices=False)
-        positions = layout_positions(base, seed=seed)
+        # Laid out on the backbone (the faint ties would pull everybody to the middle).
+        positions = (backbone_positions(base, seed=seed, alpha=backbone_alpha)
+                     if backbone_alpha is not None else layout_positions(base, seed=seed))
     positions = layout_positions(graph, fixed=positions, seed=seed)
     measures = analysis.nodes
     ids = [str(v) for v in graph.vs["name"]]
