@@ -52,15 +52,15 @@ import sqlalchemy as sa
 from ..tables.schema import TABLE_ORDER, TABLES
 from .engine import PG_WRITE_LOCK, default_store_url, resolve_url
 from .rights import FREE_TEXT_COLUMNS, _Rights
-from .sqlschema import CONSENT_TABLE, METADATA, PERSON_COLUMNS, SQL_TABLES, refused_ids
-from .workshop import Submission, TieAnswer, _WorkshopWrites
+from .sqlschema import CLAIMS_TABLE, CONSENT_TABLE, METADATA, PERSON_COLUMNS, SQL_TABLES, refused_ids
+from .workshop import NotYours, Submission, TieAnswer, _WorkshopWrites
 
 if TYPE_CHECKING:  # pandas and the tables load on first use: participants' pages start fast
     from ..tables.data import NetworkData
     from ..tables.validation import ValidationResult
 
 __all__ = ["Store", "Submission", "TieAnswer", "default_store_url", "resolve_url",
-           "PERSON_COLUMNS", "CONSENT_TABLE", "SQL_TABLES", "METADATA", "FREE_TEXT_COLUMNS",
+           "PERSON_COLUMNS", "CONSENT_TABLE", "CLAIMS_TABLE", "NotYours", "SQL_TABLES", "METADATA", "FREE_TEXT_COLUMNS",
            "PG_WRITE_LOCK"]
 
 

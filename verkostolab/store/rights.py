@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ..errors import StoreError
 from ..i18n import t
 from ..tables.schema import TABLES, fold
-from .sqlschema import CONSENT_TABLE, PERSON_COLUMNS, SQL_TABLES, _Schema, has_consent_table
+from .sqlschema import CLAIMS_TABLE, CONSENT_TABLE, PERSON_COLUMNS, SQL_TABLES, _Schema, has_consent_table
 
 __all__ = ["FREE_TEXT_COLUMNS", "lookup_actor", "unknown_actor"]
 
@@ -180,6 +180,11 @@ class _Rights(_Schema):
                 count = conn.execute(consent.delete().where(consent.c.actor_id == pid)).rowcount
                 if count:
                     removed[CONSENT_TABLE] = count
+            if sa.inspect(conn).has_table(CLAIMS_TABLE):
+                claims = SQL_TABLES[CLAIMS_TABLE]
+                count = conn.execute(claims.delete().where(claims.c.actor_id == pid)).rowcount
+                if count:
+                    removed[CLAIMS_TABLE] = count
             extra = _other_tables(conn)
             for table in extra:
                 count = conn.execute(table.delete().where(_refers_to(table, person))).rowcount

@@ -17,7 +17,7 @@ from ..i18n import t
 from ..tables.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES
 from .engine import _Engine
 
-__all__ = ["METADATA", "SQL_TABLES", "PERSON_COLUMNS", "CONSENT_TABLE", "has_consent_table",
+__all__ = ["METADATA", "SQL_TABLES", "PERSON_COLUMNS", "CONSENT_TABLE", "CLAIMS_TABLE", "has_consent_table",
            "refused_ids"]
 
 _SQL_TYPES = {"id": sa.String, "text": sa.Text, "vocab": sa.String, "rating": sa.Integer,
@@ -34,6 +34,12 @@ PERSON_COLUMNS = (("participation", "actor_id"), ("ties", "source"), ("ties", "t
 #: :data:`PERSON_COLUMNS` (which mirrors :mod:`verkostolab.tables.schema`); :meth:`Store.forget`
 #: deletes its row separately.
 CONSENT_TABLE = "participant_consent"
+
+#: Which workshop page owns a person's answers: ``scope`` is ``mapping`` (the person and
+#: their consent) or ``evaluation`` (their assessment answers); ``owner`` is the random
+#: token of the page (kernel) that created or first claimed the person.  Another page may
+#: not change those answers; the facilitator (the Python API without a token) may.
+CLAIMS_TABLE = "participant_claims"
 
 
 def _metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
@@ -75,6 +81,13 @@ def _metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         CONSENT_TABLE, md,
         sa.Column("actor_id", sa.String, primary_key=True),
         sa.Column("consent", sa.Boolean, nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+    )
+    tables[CLAIMS_TABLE] = sa.Table(
+        CLAIMS_TABLE, md,
+        sa.Column("actor_id", sa.String, primary_key=True),
+        sa.Column("scope", sa.String, primary_key=True),
+        sa.Column("owner", sa.String, nullable=False),
         sa.Column("at", sa.DateTime, nullable=False),
     )
     return md, tables
