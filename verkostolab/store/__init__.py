@@ -76,7 +76,9 @@ def _python(value):
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and np.isinf(value):  # never stored: igraph aborts on it
+        raise ValueError(f"an infinite number cannot be stored: {value}")
     return value
 
 
