@@ -40,8 +40,10 @@ class GateBox:
 
     def unlock(self, attempt: str) -> bool:
         ok = self.gate.unlock(attempt)
-        self.status.value = status_html(self.texts("apps.unlocked" if ok else "apps.wrong_code"),
-                                        "ok" if ok else "error")
+        message = self.texts("apps.unlocked" if ok else "apps.wrong_code")
+        if not ok and self.gate.wait > 0:
+            message = self.texts("apps.code_wait", seconds=int(self.gate.wait + 0.999))
+        self.status.value = status_html(message, "ok" if ok else "error")
         if ok and self.on_unlock:
             self.on_unlock()
         return ok
