@@ -65,3 +65,22 @@ def test_remote_access_only_when_host_asks():
         "VERKOSTOLAB_REMOTE_ACCESS"] == "0"
     assert Workshop(store_url="sqlite:///w.sqlite", runtime="rt", host="0.0.0.0").environment({})[
         "VERKOSTOLAB_REMOTE_ACCESS"] == "1"
+
+
+def test_kernels_per_client_are_capped_with_a_clear_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("VERKOSTOLAB_MAX_KERNELS_PER_CLIENT", "2")
+    notebooks = tmp_path / "apps"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("print('hei')")]
+    nbformat.write(nb, notebooks / "mapping.ipynb")
+    with workshop_server(tmp_path / "server", notebooks=notebooks, code="k7rq2xzp", pool_size=0,
+                         lang="en") as server:
+        statuses = []
+        for _ in range(4):  # each load starts a kernel; the page stays open (not culled yet)
+            status, body = _get(server.base_url, "/voila/render/mapping.ipynb")
+            statuses.append(status)
+        assert statuses == [200, 200, 503, 503]
+        assert "The workshop is full" in body and "Close pages" in body
+        assert "workshop full" in server.voila_log()
