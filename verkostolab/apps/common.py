@@ -148,10 +148,15 @@ class FacilitatorGate:
 
 
 def gate_state_path() -> Path:
-    """The shared record of wrong facilitator codes (``VERKOSTOLAB_GATE_STATE``, set by
-    :mod:`verkostolab.workshop` to a file in its runtime folder; else beside the log)."""
+    """The shared record of wrong facilitator codes: ``VERKOSTOLAB_GATE_STATE`` (set by
+    :mod:`verkostolab.workshop` to a file in its runtime folder, shared by its kernels);
+    elsewhere (JupyterLab, scripts) a file of this process in the temporary folder."""
+    import tempfile
+
     path = os.environ.get("VERKOSTOLAB_GATE_STATE")
-    return Path(path) if path else error_log_path().parent / "facilitator-gate.json"
+    if path:
+        return Path(path)
+    return Path(tempfile.gettempdir()) / f"verkostolab-gate-{os.getpid()}.json"
 
 
 class _GateState:
