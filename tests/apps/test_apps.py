@@ -101,13 +101,16 @@ def test_wall_redraws_with_the_new_tie(settings):
     assert "61 toimijaa" in wall.counts.value
 
 
-def test_facilitator_gate():
-    gate = FacilitatorGate("246810")
+def test_facilitator_gate(tmp_path):
+    now = [1000.0]
+    gate = FacilitatorGate("246810", state_path=tmp_path / "gate.json", clock=lambda: now[0])
     with pytest.raises(VerkostolabError):
         gate.check()
     assert not gate.unlock("123456")
     with pytest.raises(VerkostolabError):
         gate.check()
+    assert not gate.unlock(" 246810 ")  # too soon after a wrong code (issue 16)
+    now[0] += 1.0
     assert gate.unlock(" 246810 ")
     gate.check()
     assert not FacilitatorGate("").unlock("")  # no code set: nobody is a facilitator

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import secrets
 import threading
 
 import ipywidgets as widgets
@@ -39,8 +40,10 @@ class GateBox:
 
     def unlock(self, attempt: str) -> bool:
         ok = self.gate.unlock(attempt)
-        self.status.value = status_html(self.texts("apps.unlocked" if ok else "apps.wrong_code"),
-                                        "ok" if ok else "error")
+        message = self.texts("apps.unlocked" if ok else "apps.wrong_code")
+        if not ok and self.gate.wait > 0:
+            message = self.texts("apps.code_wait", seconds=int(self.gate.wait + 0.999))
+        self.status.value = status_html(message, "ok" if ok else "error")
         if ok and self.on_unlock:
             self.on_unlock()
         return ok
@@ -162,6 +165,7 @@ class EvaluationApp:
 
         self.settings = settings or AppSettings()
         self.store = self.settings.store()
+        self.owner = secrets.token_urlsafe(18)  # this page answers only for whom it first did
         self.texts = tx = Texts(self.settings.lang)
         self.round = round or default_round()
         self.title = tx.bind(widgets.HTML(), "apps.evaluation.title", "value", wrap="<h1>{}</h1>")
@@ -213,7 +217,7 @@ class EvaluationApp:
             self.status.value = status_html(self.texts("apps.evaluation.answer_some"), "error")
             return None
         try:
-            n = self.store.add_answers(self.me.value, self.round, answers)
+            n = self.store.add_answers(self.me.value, self.round, answers, owner=self.owner)
         except Exception as exc:
             self.status.value = status_html(report_error(exc, self.texts.lang), "error")
             return None

@@ -12,6 +12,8 @@ everything it shows (see :mod:`verkostolab.store`).
 
 from __future__ import annotations
 
+import secrets
+
 import ipywidgets as widgets
 
 from ..tables.schema import VOCABULARIES
@@ -25,8 +27,10 @@ RATINGS = ("knowing", "trust", "commitment")
 class MappingModel:
     """The work behind the mapping page (no widgets)."""
 
-    def __init__(self, store):
+    def __init__(self, store, owner: str | None = None):
         self.store = store
+        #: this page's token: it owns the people it creates or first sends as
+        self.owner = owner if owner is not None else secrets.token_urlsafe(18)
 
     def people(self) -> list[dict]:
         return self.store.actor_choices()
@@ -59,7 +63,8 @@ class MappingModel:
             ties.append(TieAnswer(row["target"], *(row.get(k) for k in RATINGS)))
         submission = Submission(name=me.get("name"), actor_id=me.get("actor_id"),
                                 organisation=me.get("organisation"), sector=me.get("sector"),
-                                keywords=me.get("keywords"), ties=ties, consent=consent)
+                                keywords=me.get("keywords"), ties=ties, consent=consent,
+                                owner=self.owner)
         return self.store.submit(submission)
 
 

@@ -116,6 +116,11 @@ def main(argv=None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # never a traceback for people
+        if type(exc).__module__.startswith("sqlalchemy") and hasattr(exc, "orig"):
+            from ..store.engine import store_error  # a database error: the store's message
+
+            click.echo(store_error(exc, "-").render(lang), err=True)
+            sys.exit(1)
         if os.environ.get("VERKOSTOLAB_DEBUG"):
             traceback.print_exc()
         click.echo(t("error.unexpected", lang, message=f"{type(exc).__name__}: {exc}"), err=True)

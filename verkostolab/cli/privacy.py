@@ -74,6 +74,10 @@ def forget_command(ctx, actor, store_url, yes, as_json):
     if result["to_check"]["notes"]:
         click.echo(t("privacy.forget.to_check", lang,
                      ids=", ".join(str(i) for i in result["to_check"]["notes"])))
+    for place, values in result["to_check"].items():
+        if place != "notes" and values:
+            click.echo(t("privacy.forget.to_check_other", lang, place=place,
+                         values=", ".join(str(v) for v in values)))
     click.echo(t("privacy.forget.compacted" if result["compacted"] else "privacy.forget.not_compacted",
                  lang))
     click.echo(t("privacy.forget.copies", lang))

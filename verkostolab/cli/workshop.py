@@ -36,7 +36,7 @@ def workshop_command(ctx, paths, store_url, port, host, code, pool_size, no_samp
     from ..store import resolve_url
 
     lang = _lang(ctx)
-    if code is not None and (not code.strip() or any(c.isspace() for c in code)):
+    if code is not None and (len(code) < 6 or any(c.isspace() for c in code)):  # guessable
         raise click.BadParameter(code, param_hint="--code")
     url = resolve_url(store_url) if store_url else ws.default_store_url(paths)
     report = ws.prepare_store(url, paths, sample=not no_sample)

@@ -99,6 +99,25 @@ def detect_format(path) -> str:
     return "edgelist"
 
 
+def _refuse_links_out(folder: Path) -> None:
+    """Refuse an import folder with symbolic links that lead out of it (a ``users.json``
+    elsewhere, ``/etc/passwd`` read as a table): every such link is named, nothing read."""
+    import os
+
+    root = os.path.realpath(folder)
+    problems = []
+    for here, dirs, files in os.walk(folder, followlinks=False):
+        for name in dirs + files:
+            entry = os.path.join(here, name)
+            if not os.path.islink(entry):
+                continue
+            target = os.path.realpath(entry)
+            if os.path.commonpath([root, target]) != root:
+                problems.append(Problem("symlink_outside", file=entry, value=target))
+    if problems:
+        raise InputError(problems, source=str(folder))
+
+
 def read_raw(path, *, format: str = "auto", encoding: str | None = None,
              lenient: bool | None = None) -> list[RawTable]:
     """Raw (unvalidated) tables of ``path`` in ``format``.
@@ -123,6 +142,8 @@ def _read_raw(path, *, format, encoding, lenient) -> list[RawTable]:
         raise FormatError("error.format", path=str(path), reason=f"format {format!r}")
     if not path.exists():
         raise FormatError("error.not_found", path=str(path))
+    if path.is_dir():
+        _refuse_links_out(path)
     fmt = detect_format(path) if format == "auto" else format
     if fmt in PLATFORM_READERS:
         reader = _platform(fmt, 1)

@@ -284,7 +284,7 @@ def _xlsx_rows(path: Path):
             raise InputError([Problem("empty_file", file=name)], source=name)
         ws = wb.worksheets[0]
         try:
-            c = sheet_cells(ws)
+            c = sheet_cells(ws, file=name)
             header, header_row, records, rows, blank = c.header, c.header_row, c.records, c.rows, c.blank
         except InputError:
             raise

@@ -184,7 +184,7 @@ def _xlsx_sheets(path: Path, left_out: dict) -> list[_Sheet]:
             if "(ignore)" in ws.title.lower():
                 _count(left_out, "kumu_ignored_sheet")
                 continue
-            c = sheet_cells(ws)
+            c = sheet_cells(ws, file=name)
             sheets.append(_Sheet(name, ws.title, c.header or [], c.header_row, c.records, c.rows,
                                  c.blank))
     except Exception as exc:  # noqa: BLE001 - a truncated sheet fails while it is read

@@ -71,7 +71,7 @@ def _workbook_cells(path: Path):
         ws = next((w for w in wb.worksheets if fold(w.title) in wanted), None)
         if ws is None:
             ws = wb.worksheets[0]  # IndexError without worksheets: unreadable
-        cells = sheet_cells(ws)
+        cells = sheet_cells(ws, file=str(path))
         header = None if cells.header is None else [cell_text(c) for c in cells.header]
         records = [[cell_text(c) for c in record] for record in cells.records]
         return header, cells.header_row, records, cells.rows, ws.title

@@ -108,6 +108,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .limits import limit, read_member, too_large
 from ..errors import InputError, Problem
 from ..tables.validation import RawTable, leave_out
 
@@ -158,7 +159,11 @@ class _Export:
         if path.is_dir():
             names = [p.relative_to(path).as_posix() for p in _walk(path)]
         else:
+            cap = limit("zip_bytes")
+            if cap is not None and path.stat().st_size > cap:
+                raise too_large("zip_bytes", file=path, value=path.stat().st_size)
             self.zip = zipfile.ZipFile(path)
+            self.unzipped = [0]
             names = [i.filename for i in self.zip.infolist()
                      if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
         user_files = sorted((n for n in names if PurePosixPath(n).name in USER_FILES),
@@ -178,7 +183,10 @@ class _Export:
         if self.zip is None:
             return (self.path / self.prefix / name).read_bytes()
         try:
-            return self.zip.read(self.prefix + name)
+            return read_member(self.zip, self.zip.getinfo(self.prefix + name),
+                               file=self.display(name), used=self.unzipped)
+        except InputError:  # a limit (verkostolab.io.limits), already clear
+            raise
         except _ZIP_ERRORS as exc:
             raise InputError([Problem("unreadable", file=self.display(name),
                                       value=f"{type(exc).__name__}: {exc}")],
@@ -199,6 +207,8 @@ def _walk(root: Path):
 def _open(path: Path) -> _Export:
     try:
         return _Export(path)
+    except InputError:
+        raise
     except _ZIP_ERRORS as exc:
         raise InputError([Problem("unreadable", file=str(path), value=f"{type(exc).__name__}: {exc}")],
                          source=str(path)) from None

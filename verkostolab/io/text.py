@@ -12,6 +12,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from .limits import limit, too_large
 from ..errors import InputError, Problem
 
 __all__ = ["TextTable", "decode", "read_text_table"]
@@ -126,6 +127,11 @@ def read_text_table(data: bytes, *, file: str, encoding: str | None = None,
         raise InputError([Problem("empty_file", file=file)], source=file)
     text, used = decode(data, file=file, encoding=encoding)
     lines = text.splitlines()
+    longest = max(map(len, lines), default=0)
+    cap = limit("line_chars")
+    if cap is not None and longest > cap:
+        at = next(i for i, ln in enumerate(lines, start=1) if len(ln) == longest)
+        raise too_large("line_chars", file=file, row=at, value=longest)
     first = next((ln for ln in lines if ln.strip()), "")
     if not first:
         raise InputError([Problem("empty_file", file=file)], source=file)
@@ -146,6 +152,9 @@ def read_text_table(data: bytes, *, file: str, encoding: str | None = None,
                 continue
             if head is None and header:
                 head, header_row = cells, start
+                width = limit("columns")
+                if width is not None and len(head) > width:
+                    raise too_large("columns", file=file, row=start, value=len(head))
                 continue
             records.append(cells)
             rows.append(start)

@@ -18,6 +18,7 @@ from ..errors import InputError, Problem
 from ..i18n import LANGUAGES, catalogue, t
 from ..tables.schema import ASSESSMENT_ITEMS, SCHEMA_VERSION, TABLE_ORDER, TABLES, VOCABULARIES, table_for_name
 from ..tables.validation import RawTable
+from .limits import limit, too_large
 from .text import read_text_table
 
 __all__ = ["read_workbook_raw", "read_csv_folder_raw", "read_csv_table_raw",
@@ -64,12 +65,28 @@ class SheetCells:
     blank: int
 
 
-def sheet_cells(ws) -> SheetCells:
-    """Walk a worksheet once (openpyxl, read-only mode works)."""
+def sheet_cells(ws, *, file: str | None = None) -> SheetCells:
+    """Walk a worksheet once (openpyxl, read-only mode works).
+
+    The sheet is read by its real extent, not by the dimension it claims (a 2 KB file
+    claiming A1:XFD1048576 would otherwise be padded to 17 billion cells), and stops
+    at the row and column limits of :mod:`verkostolab.io.limits`.
+    """
     header, header_row, records, rows = None, 1, [], []
     blank = pending = 0
+    if hasattr(ws, "reset_dimensions"):  # read-only worksheets: trust the cells, not the tag
+        ws.reset_dimensions()
+    max_rows, max_cols = limit("rows"), limit("columns")
     for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if max_rows is not None and number > max_rows:
+            raise too_large("rows", file=file or "?", sheet=ws.title, row=number, value=number)
         cells = list(row)
+        if max_cols is not None and len(cells) > max_cols:
+            while cells and cells[-1] is None:
+                cells.pop()
+            if len(cells) > max_cols:
+                raise too_large("columns", file=file or "?", sheet=ws.title, row=number,
+                                value=len(cells))
         if not any(c is not None and str(c).strip() != "" for c in cells):
             pending += header is not None
             continue
@@ -110,7 +127,7 @@ def _workbook_tables(wb, name: str) -> list[RawTable]:
             table = table_for_name(ws.title)
             if table is None or "(ignore)" in ws.title:
                 continue
-            cells = sheet_cells(ws)
+            cells = sheet_cells(ws, file=name)
             if cells.header is None:
                 problems.append(Problem("empty_table", file=name, sheet=ws.title))
                 continue

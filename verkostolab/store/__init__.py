@@ -53,16 +53,16 @@ from ..tables.schema import TABLE_ORDER, TABLES
 from .engine import PG_WRITE_LOCK, default_store_url, resolve_url, shown_url
 from .merging import _Merging
 from .rights import FREE_TEXT_COLUMNS, _Rights
-from .sqlschema import CONSENT_TABLE, METADATA, PERSON_COLUMNS, SQL_TABLES, refused_ids
-from .workshop import Submission, TieAnswer, _WorkshopWrites
+from .sqlschema import CLAIMS_TABLE, CONSENT_TABLE, METADATA, PERSON_COLUMNS, SQL_TABLES, refused_ids
+from .workshop import NotYours, Submission, TieAnswer, _WorkshopWrites
 
 if TYPE_CHECKING:  # pandas and the tables load on first use: participants' pages start fast
     from ..tables.data import NetworkData
     from ..tables.validation import ValidationResult
 
 __all__ = ["Store", "Submission", "TieAnswer", "default_store_url", "resolve_url",
-           "PERSON_COLUMNS", "CONSENT_TABLE", "SQL_TABLES", "METADATA", "FREE_TEXT_COLUMNS",
-           "PG_WRITE_LOCK", "shown_url"]
+           "PERSON_COLUMNS", "CONSENT_TABLE", "CLAIMS_TABLE", "NotYours", "SQL_TABLES", "METADATA",
+           "FREE_TEXT_COLUMNS", "PG_WRITE_LOCK", "shown_url"]
 
 
 def _python(value):
@@ -77,7 +77,9 @@ def _python(value):
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and np.isinf(value):  # never stored: igraph aborts on it
+        raise ValueError(f"an infinite number cannot be stored: {value}")
     return value
 
 

@@ -116,7 +116,16 @@ class _Engine:
 
     def exists(self) -> bool:
         if self.is_sqlite:
-            return self.path is not None and self.path.exists() and self.path.stat().st_size > 0
+            if self.path is None or not self.path.exists() or self.path.stat().st_size == 0:
+                return False
+            try:
+                with self.path.open("rb") as fh:
+                    head = fh.read(16)
+            except OSError as exc:
+                raise StoreError("error.store", url=self._shown_url(), reason=str(exc)) from None
+            if head != SQLITE_MAGIC:
+                raise StoreError("error.store_not_database", url=self._shown_url(), path=str(self.path))
+            return True
         if self._known_to_exist:
             return True
         try:
@@ -173,9 +182,8 @@ class _Engine:
                                          "pg_advisory_xact_lock(:key)"),
                                  {"ms": str(int(BUSY_TIMEOUT_MS)), "key": PG_WRITE_LOCK})
                 yield conn
-        except sa.exc.OperationalError as exc:
-            error = StoreError("error.store", url=self._shown_url(),
-                               reason=self._reason(exc.orig if exc.orig else exc))
+        except sa.exc.DBAPIError as exc:
+            error = store_error(exc, self._shown_url(), self.path)
             error.retryable = _retryable(exc)
             raise error from exc
 
@@ -187,9 +195,8 @@ class _Engine:
                 if self.is_postgresql:
                     conn = conn.execution_options(isolation_level="REPEATABLE READ")
                 yield conn
-        except sa.exc.OperationalError as exc:
-            raise StoreError("error.store", url=self._shown_url(),
-                             reason=self._reason(exc.orig or exc)) from None
+        except sa.exc.DBAPIError as exc:
+            raise store_error(exc, self._shown_url(), self.path) from None
 
     def _shown_url(self) -> str:
         """The URL without its password (for messages and exports): :func:`shown_url`."""
@@ -211,6 +218,23 @@ class _Engine:
                 time.sleep(delay * (1 + random.random()))
                 delay = min(delay * 2, 2.0)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: The first 16 bytes of every SQLite database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def store_error(exc: BaseException, url: str, path=None) -> StoreError:
+    """A database error as a :class:`StoreError` a person understands: a file that is not
+    a database and a read-only store are named as such (never "unexpected error")."""
+    orig = getattr(exc, "orig", None) or exc
+    detail = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    low = detail.lower()
+    if "not a database" in low:
+        return StoreError("error.store_not_database", url=url, path=str(path or url))
+    if "readonly" in low or "read-only" in low or "read only" in low:
+        return StoreError("error.store_read_only", url=url, detail=detail)
+    return StoreError("error.store", url=url, reason=detail)
 
 
 def _retryable(exc: sa.exc.DBAPIError) -> bool:

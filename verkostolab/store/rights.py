@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 import sqlite3
 
 import sqlalchemy as sa
@@ -15,7 +16,8 @@ import sqlalchemy as sa
 from ..errors import StoreError
 from ..i18n import t
 from ..tables.schema import TABLES, fold
-from .sqlschema import CHANGES_TABLE, CONSENT_TABLE, PERSON_COLUMNS, SQL_TABLES, _Schema, has_consent_table
+from .sqlschema import (CHANGES_TABLE, CLAIMS_TABLE, CONSENT_TABLE, PERSON_COLUMNS, SQL_TABLES, _Schema,
+                        has_consent_table)
 
 __all__ = ["FREE_TEXT_COLUMNS", "lookup_actor", "unknown_actor"]
 
@@ -186,13 +188,33 @@ class _Rights(_Schema):
                     sa.or_(changes.c.actor_id == pid, changes.c.other_id == pid))).rowcount
                 if count:
                     removed[CHANGES_TABLE] = count
+            if sa.inspect(conn).has_table(CLAIMS_TABLE):
+                claims = SQL_TABLES[CLAIMS_TABLE]
+                count = conn.execute(claims.delete().where(claims.c.actor_id == pid)).rowcount
+                if count:
+                    removed[CLAIMS_TABLE] = count
             extra = _other_tables(conn)
             for table in extra:
                 count = conn.execute(table.delete().where(_refers_to(table, person))).rowcount
                 if count:
                     removed[table.name] = count
+            # Organisations named after the person that nobody else belongs to
+            # (a one-person "Äijälä Consulting") go with them; others are listed to check.
+            orgs, actors = SQL_TABLES["organisations"], SQL_TABLES["actors"]
+            surname = _surname(person["name"])
+            org_check: list[str] = []
+            if surname is not None:
+                for oid, oname in conn.execute(sa.select(orgs.c.organisation_id, orgs.c.name)):
+                    if not (oname and surname.search(_Folded(oname).text)):
+                        continue
+                    members = conn.execute(sa.select(sa.func.count()).select_from(actors)
+                                           .where(actors.c.organisation_id == oid)).scalar()
+                    if members == 0 and oid == person.get("organisation_id"):
+                        _drop_organisation(conn, oid)
+                        removed["organisations"] = removed.get("organisations", 0) + 1
             redacted: dict[str, int] = {}
             pattern = _person_pattern(person)
+            variants = _variant_pattern(person)
             columns = [(SQL_TABLES[name], cols) for name, cols in FREE_TEXT_COLUMNS.items()]
             columns += [(table, [c.name for c in _text_columns(table) if not c.primary_key])
                         for table in extra]
@@ -202,6 +224,8 @@ class _Rights(_Schema):
                     values = conn.execute(sa.select(column).distinct().where(column.is_not(None))).scalars()
                     for value in list(values):
                         new = pattern.sub(marker, value) if pattern is not None else value
+                        if variants is not None:
+                            new = _redact_variants(new, variants, marker)
                         if new != value:
                             count = conn.execute(table.update().where(column == value)
                                                  .values({col: new})).rowcount
@@ -211,8 +235,26 @@ class _Rights(_Schema):
             to_check = [nid for nid, text in conn.execute(sa.select(notes.c.note_id, notes.c.text)
                                                           .order_by(notes.c.note_id))
                         if any(p.search(fold(text or "")) for p in parts)]
+            if surname is not None:  # still named after them once redacted: someone else's?
+                org_check = [oid for oid, oname in conn.execute(
+                                 sa.select(orgs.c.organisation_id, orgs.c.name).order_by(orgs.c.organisation_id))
+                             if oname and surname.search(_Folded(oname).text)]
+            check = {"notes": to_check}
+            if org_check:
+                check["organisations"] = org_check
+            if surname is not None:  # the last name alone in other free text: a person's eye
+                for name, cols in FREE_TEXT_COLUMNS.items():
+                    if name in ("notes", "organisations", "meta"):
+                        continue
+                    table = SQL_TABLES[name]
+                    for col in cols:
+                        found = sorted({v for v in conn.execute(sa.select(table.c[col]).distinct()
+                                                                .where(table.c[col].is_not(None))).scalars()
+                                        if surname.search(_Folded(v).text)})
+                        if found:
+                            check.setdefault(f"{name}.{col}", []).extend(found)
             return {"actor_id": pid, "name": person["name"], "removed": removed,
-                    "redacted": redacted, "to_check": {"notes": to_check}}
+                    "redacted": redacted, "to_check": check}
 
         result = self._retrying(write, retries)
         changed = [name for name, n in {**result["removed"], **result["redacted"]}.items() if n]
@@ -251,6 +293,95 @@ def _person_pattern(person: dict) -> re.Pattern | None:
         return None
     alternatives = [re.escape(n) + (r"(?!\w)" if len(n) < 4 else "") for n in needles]
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+class _Folded:
+    """Text folded for matching name variants: Unicode compatibility-decomposed, accents
+    and case dropped, every run of spaces, dots, dashes and underscores one space; ``index``
+    maps each folded character back to the original, so that matches can be replaced."""
+
+    SEPARATORS = re.compile(r"[\s._\-]")
+
+    def __init__(self, text: str):
+        out, index = [], []
+        for i, ch in enumerate(str(text)):
+            if self.SEPARATORS.match(ch):
+                if out and out[-1] != " ":
+                    out.append(" ")
+                    index.append(i)
+                continue
+            for part in unicodedata.normalize("NFKD", ch):
+                if unicodedata.combining(part):
+                    continue
+                for low in part.casefold():
+                    out.append(low)
+                    index.append(i)
+        self.text = "".join(out)
+        self.index = index
+
+
+def _fold_name(text: str) -> str:
+    return _Folded(text).text.strip()
+
+
+def _surname(name) -> re.Pattern | None:
+    """The last name alone (folded, at a word start; at least three letters)."""
+    parts = _fold_name(name or "").split()
+    if len(parts) < 2 or len(parts[-1]) < 3:
+        return None
+    return re.compile(r"(?<![^\W_])" + re.escape(parts[-1]))
+
+
+def _variant_pattern(person: dict) -> re.Pattern | None:
+    """Where a person's name appears in any common variant, in :class:`_Folded` text:
+    first and last name in either order, any spacing, composition, accents or case
+    (``Äijälä Sanna``, ``sanna_aijala``), initials (``S. Äijälä``, ``Äijälä S.``), the
+    e-mail address and its local part (``sanna.aijala``)."""
+    parts = _fold_name(person.get("name") or "").split()
+    needles = set()
+    if len(parts) >= 2:
+        first, last = parts[0], parts[-1]
+        needles |= {f"{first} {last}", f"{last} {first}", " ".join(parts), " ".join(reversed(parts))}
+        if len(last) >= 3:
+            needles |= {f"{first[0]} {last}", f"{last} {first[0]}"}
+    email = _fold_name(person.get("email") or "")
+    if email:
+        needles.add(email)
+        local = email.split("@")[0].strip()
+        if len(local) >= 5 and " " in local:
+            needles.add(local)
+    needles = {n for n in needles if len(n) >= 3}
+    if not needles:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True))
+    # Initials must end where a word ends; full names may be inflected (Äijälän).
+    return re.compile(r"(?<![^\W_])(?:" + alternatives + r")(?:(?<=\w\w\w)|(?![^\W_]))")
+
+
+def _redact_variants(value: str, pattern: re.Pattern, marker: str) -> str:
+    folded = _Folded(value)
+    spans = [(m.start(), m.end()) for m in pattern.finditer(folded.text) if m.end() > m.start()]
+    if not spans:
+        return value
+    out, last = [], 0
+    for start, end in spans:
+        begin, stop = folded.index[start], folded.index[end - 1] + 1
+        while stop < len(value) and unicodedata.combining(value[stop]):
+            stop += 1
+        if begin < last:
+            continue
+        out.append(value[last:begin])
+        out.append(marker)
+        last = stop
+    out.append(value[last:])
+    return "".join(out)
+
+
+def _drop_organisation(conn, oid: str) -> None:
+    """Delete an organisation row (and references to it: people, if any, keep no link)."""
+    orgs, actors = SQL_TABLES["organisations"], SQL_TABLES["actors"]
+    conn.execute(actors.update().where(actors.c.organisation_id == oid).values(organisation_id=None))
+    conn.execute(orgs.delete().where(orgs.c.organisation_id == oid))
 
 
 def _name_parts(name) -> list[re.Pattern]:

@@ -17,7 +17,8 @@ from ..i18n import t
 from ..tables.schema import SCHEMA_VERSION, TABLE_ORDER, TABLES
 from .engine import _Engine
 
-__all__ = ["METADATA", "SQL_TABLES", "PERSON_COLUMNS", "CONSENT_TABLE", "CHANGES_TABLE", "has_consent_table",
+__all__ = ["METADATA", "SQL_TABLES", "PERSON_COLUMNS", "CONSENT_TABLE", "CHANGES_TABLE", "CLAIMS_TABLE",
+           "has_consent_table",
            "refused_ids"]
 
 _SQL_TYPES = {"id": sa.String, "text": sa.Text, "vocab": sa.String, "rating": sa.Integer,
@@ -39,6 +40,11 @@ CONSENT_TABLE = "participant_consent"
 #: (:mod:`verkostolab.store.merging`); a declined pair is not proposed again while both
 #: people keep the name and e-mail they had when it was declined.
 CHANGES_TABLE = "changes"
+#: Which workshop page owns a person's answers: ``scope`` is ``mapping`` (the person and
+#: their consent) or ``evaluation`` (their assessment answers); ``owner`` is the random
+#: token of the page (kernel) that created or first claimed the person.  Another page may
+#: not change those answers; the facilitator (the Python API without a token) may.
+CLAIMS_TABLE = "participant_claims"
 
 
 def _metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
@@ -93,11 +99,14 @@ def _metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("other_name", sa.Text), sa.Column("other_email", sa.Text),
         sa.Column("detail", sa.Text),
     )
+    tables[CLAIMS_TABLE] = sa.Table(
+        CLAIMS_TABLE, md,
+        sa.Column("actor_id", sa.String, primary_key=True),
+        sa.Column("scope", sa.String, primary_key=True),
+        sa.Column("owner", sa.String, nullable=False),
+        sa.Column("at", sa.DateTime, nullable=False),
+    )
     return md, tables
-
-
-METADATA, SQL_TABLES = _metadata()
-
 
 
 METADATA, SQL_TABLES = _metadata()

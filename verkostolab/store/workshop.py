@@ -13,6 +13,7 @@ that participants' pages start fast.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import numbers
 import re
 import uuid
@@ -20,10 +21,11 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, VerkostolabError
 from ..tables.schema import fold, normalise_value
 from .rights import lookup_actor, unknown_actor
-from .sqlschema import CONSENT_TABLE, SQL_TABLES, _Schema, has_consent_table, refused_ids
+from .sqlschema import (CLAIMS_TABLE, CONSENT_TABLE, SQL_TABLES, _Schema, has_consent_table,
+                        refused_ids)
 
 __all__ = ["Submission", "TieAnswer"]
 
@@ -47,6 +49,12 @@ class Submission:
     themselves) must be given.  An organisation is matched by name, case and accents
     ignored, or created.  ``consent``: their answer to "may your name be shown on the
     wall and in reports?" (``None``: not asked, an earlier answer stays).
+
+    ``owner``: the random token of the page that sends (see :data:`CLAIMS_TABLE`).  A
+    page owns the people it created and the listed people it was the first to send as;
+    another page's submission for them is refused, and so is any page's submission for a
+    person whose recorded *no* no page owns (a *no* is never turned into a *yes* by
+    someone else).  ``None`` (scripts, the facilitator) is not checked.
     """
 
     name: str | None = None
@@ -58,6 +66,35 @@ class Submission:
     ties: list[TieAnswer] = field(default_factory=list)
     event_id: str | None = None
     consent: bool | None = None
+    owner: str | None = None
+
+
+class NotYours(VerkostolabError):
+    """A page tried to change the answers of a person another page (or nobody) owns."""
+
+    key = "consent.not_yours"
+
+
+def _claim(conn, actor_id: str, scope: str, owner: str | None, refused: bool) -> None:
+    """Check (and take) the page's claim on ``actor_id``'s answers of ``scope``.
+
+    Raises :class:`NotYours` when another page owns them, or when nobody does and the
+    person has answered *no* (a "no" recorded elsewhere is theirs, not this page's).
+    """
+    if owner is None:
+        return
+    table = SQL_TABLES[CLAIMS_TABLE]
+    table.create(conn, checkfirst=True)
+    row = conn.execute(sa.select(table.c.owner).where((table.c.actor_id == actor_id)
+                                                      & (table.c.scope == scope))).first()
+    if row is not None:
+        if not hmac.compare_digest(str(row[0]), str(owner)):
+            raise NotYours()
+        return
+    if refused:
+        raise NotYours()
+    conn.execute(table.insert().values(actor_id=actor_id, scope=scope, owner=str(owner),
+                                       at=dt.datetime.now().replace(microsecond=0)))
 
 
 def _slug(text: str, prefix: str) -> str:
@@ -123,6 +160,8 @@ class _WorkshopWrites(_Schema):
                                         value=sub.event_id, params={"table": "events"}))
         if problems:
             raise InputError(problems, source=where)
+        if actor_id:
+            _claim(conn, actor_id, "mapping", sub.owner, actor_id in refused_ids(conn))
 
         now = dt.datetime.now().replace(microsecond=0)
         org_id = None
@@ -143,6 +182,7 @@ class _WorkshopWrites(_Schema):
                                                 keywords=sub.keywords))
             if any(tie.target == actor_id for tie in sub.ties):  # pragma: no cover - new ids are fresh
                 raise AssertionError("self tie")
+            _claim(conn, actor_id, "mapping", sub.owner, False)
         else:
             changes = {k: v for k, v in {"organisation_id": org_id, "role": sub.role,
                                          "keywords": sub.keywords}.items() if v}
@@ -181,11 +221,20 @@ class _WorkshopWrites(_Schema):
         return sorted(rows, key=lambda r: (fold(r["name"] or ""), r["actor_id"]))
 
     def organisation_names(self) -> list[str]:
+        """Organisation names for pick lists, without those known only through people who
+        answered *no* (a one-person organisation would name its person)."""
         if not self.exists():
             return []
-        o = SQL_TABLES["organisations"]
+        o, a = SQL_TABLES["organisations"], SQL_TABLES["actors"]
         with self.engine.connect() as conn:
-            return sorted((r[0] for r in conn.execute(sa.select(o.c.name)) if r[0]), key=fold)
+            hidden = refused_ids(conn)
+            members: dict[str, set] = {}
+            for aid, oid in conn.execute(sa.select(a.c.actor_id, a.c.organisation_id)):
+                if oid is not None:
+                    members.setdefault(oid, set()).add(aid)
+            shown = [name for oid, name in conn.execute(sa.select(o.c.organisation_id, o.c.name))
+                     if name and not (members.get(oid) and members[oid] <= hidden)]
+            return sorted(shown, key=fold)
 
     def change_token(self) -> tuple:
         """Cheap to read; changes whenever anything is added or removed (for polling)."""
@@ -204,10 +253,14 @@ class _WorkshopWrites(_Schema):
                     sa.func.sum(sa.case((consent.c.consent.is_(False), 1), else_=0)))).one()))
         return tuple(parts)
 
-    def add_answers(self, respondent: str, round: str, answers: dict, *, retries: int = 8) -> int:
+    def add_answers(self, respondent: str, round: str, answers: dict, *, retries: int = 8,
+                    owner: str | None = None) -> int:
         """Store one respondent's assessment answers (item code → 1–5) for ``round``.
 
-        Answering again replaces that respondent's earlier answers of the round.
+        Answering again replaces that respondent's earlier answers of the round.  With
+        ``owner`` (a page's token) only the page that first answered for the respondent
+        may answer for them again, and nobody for a person who answered *no*
+        (:class:`NotYours`).
         """
         problems = []
         if not respondent:
@@ -230,6 +283,7 @@ class _WorkshopWrites(_Schema):
                 for item, value in answers.items()]
 
         def write(conn):
+            _claim(conn, respondent, "evaluation", owner, respondent in refused_ids(conn))
             conn.execute(table.delete().where((table.c.respondent == respondent)
                                               & (table.c.round == str(round))
                                               & table.c.item.in_(list(answers))))

@@ -180,13 +180,26 @@ def parse_number(value) -> float | None:
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if not _NUMBER.match(text):
+        number = float(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+        if not _NUMBER.match(text):
+            raise ValueError(value)
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        number = float(text)
+    if not math.isfinite(number):  # 1e309, inf, NaN: igraph aborts on them (issue 16)
         raise ValueError(value)
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    return float(text)
+    return number
+
+
+def _not_finite(value) -> bool:
+    """Whether a cell reads as a number that is not finite (``1e309``, ``inf``, ``NaN``)."""
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return not math.isfinite(float(text))
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def parse_date(value) -> pd.Timestamp:
@@ -320,8 +333,11 @@ def _convert(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
             values, bad = _parse_unique(series, parse_number)
             if bad.any():
                 pos = np.flatnonzero(bad.to_numpy())
-                problems += _problem(raw, "invalid_number", pos, col.name,
-                                     [cell_text(v) for v in series.to_numpy()[pos]])
+                infinite = np.array([_not_finite(v) for v in series.to_numpy()[pos]], dtype=bool)
+                for code, where in (("invalid_number", pos[~infinite]), ("not_finite", pos[infinite])):
+                    if len(where):
+                        problems += _problem(raw, code, where, col.name,
+                                             [cell_text(v) for v in series.to_numpy()[where]])
             negative = values.map(lambda v: v is not None and (v < 0 or math.isnan(v)))
             if negative.any():
                 pos = np.flatnonzero(negative.to_numpy())

@@ -106,14 +106,30 @@ def store_file(paths=()) -> Path:
     return DATA_DIR / f"{stem or 'workshop'}.sqlite"
 
 
+#: Letters and digits that are not mistaken for each other when read from a wall.
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def new_code() -> str:
-    """A random six-digit facilitator code.
+    """A random eight-character facilitator code (31 symbols: about 8.5e11 codes).
 
     >>> code = new_code()
-    >>> len(code), code.isdigit()
-    (6, True)
+    >>> len(code), set(code) <= set(CODE_ALPHABET)
+    (8, True)
     """
-    return f"{secrets.randbelow(1_000_000):06d}"
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` (``--host``) is this machine only (127.0.0.1, ::1, localhost)."""
+    import ipaddress
+
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def lan_address() -> str:
@@ -205,6 +221,8 @@ class Workshop:
             "VERKOSTOLAB_STORE": self.store_url,
             "VERKOSTOLAB_LANG": self.lang,
             "VERKOSTOLAB_FACILITATOR_CODE": self.code,
+            # wrong codes, shared by every kernel (verkostolab.apps.common.FacilitatorGate)
+            "VERKOSTOLAB_GATE_STATE": str(Path(self.runtime).resolve() / "facilitator-gate.json"),
             "VERKOSTOLAB_WORKSHOP_URL": self.participant_url,
         }
 
@@ -214,13 +232,16 @@ class Workshop:
         env.update(jupyter_env(self.runtime))
         env.update(self.kernel_env())
         env.setdefault("BOKEH_RESOURCES", "inline")  # never CDN if an app saves HTML
+        # The Host header is checked unless --host asks for other machines (voila_main).
+        env["VERKOSTOLAB_REMOTE_ACCESS"] = "0" if _loopback(self.host) else "1"
+        env["VERKOSTOLAB_LOCAL_HOSTNAMES"] = "localhost"
         return env
 
     def command(self) -> list[str]:
         """The Voilà command line.  Code execution from the browser stays refused and
         sources stripped (Voilà's defaults); tracebacks are never shown."""
         cmd = [
-            sys.executable, "-m", "voila", str(self.notebooks.resolve()),
+            sys.executable, "-m", "verkostolab.workshop.voila_main", str(self.notebooks.resolve()),
             "--no-browser",
             f"--port={self.port}",
             "--Voila.port_retries=0",  # fail rather than move to a port nobody was told

@@ -110,7 +110,8 @@ def setup(home: Path | None = None, *, lang: str | None = None) -> dict[str, str
     data = home / DATA
     data.mkdir(parents=True, exist_ok=True)
     code_file = data / CODE_FILE
-    if code_file.exists() and code_file.read_text(encoding="utf-8").strip().isdigit():
+    kept = code_file.read_text(encoding="utf-8").strip() if code_file.exists() else ""
+    if len(kept) >= 6 and kept.isalnum():  # a code written before (old six-digit ones too)
         code = code_file.read_text(encoding="utf-8").strip()
     else:
         code = new_code()
