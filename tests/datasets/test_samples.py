@@ -105,14 +105,38 @@ def test_people_look_finnish_and_fictional(sample):
     assert n_keywords.between(3, 5).all()
 
 
-def test_workshop_day_comes_first(sample):
-    events = sample.events
-    first = events.sort_values(["date", "event_id"]).head(3)
-    assert list(first["kind"]) == ["acquaintance", "acquaintance", "co_development"]
-    assert first["date"].nunique() == 1
-    assert first["title"].iloc[0].startswith("Tutustuminen #1")
+def test_workshop_day_comes_first_as_the_warm_up_app_records_it(sample):
+    events = sample.events.sort_values(["date", "event_id"])
+    size = sample.participation.groupby("event_id").size()
+    day = events[events["date"] == events["date"].min()]
+    # One event per pair, triad and development table, as the warm-up app writes a round.
+    assert list(dict.fromkeys(day["title"])) == [
+        "Tutustuminen #1", "Tutustuminen #2",
+        "Yhteiskehittäminen: kasvun esteet ja mahdollistajat"]
+    first = day[day["title"] == "Tutustuminen #1"]
+    second = day[day["title"] == "Tutustuminen #2"]
+    assert (first["kind"] == "acquaintance").all() and size[first["event_id"]].le(3).all()
+    assert size[second["event_id"]].between(3, 4).all()
+    assert (day.loc[~day["title"].str.startswith("Tutustuminen"), "kind"] == "co_development").all()
+    # Nobody meets the same person in both warm-up rounds.
+    part = sample.participation
+    pairs = {}
+    for title, group in (("1", first), ("2", second)):
+        members = part[part["event_id"].isin(group["event_id"])].groupby("event_id")["actor_id"]
+        pairs[title] = {frozenset((a, b)) for ids in members.apply(sorted)
+                        for i, a in enumerate(ids) for b in ids[i + 1:]}
+    assert not pairs["1"] & pairs["2"]
+    # Few plenaries: events are mostly of ten people or fewer.
+    assert (size <= 10).mean() >= 0.9 and size.max() <= 20
     assert events["date"].max() - events["date"].min() >= pd.Timedelta(days=240)
     assert events["level"].notna().all() and events["title"].notna().all()
+
+
+def test_person_network_is_not_a_hairball(sample):
+    from verkostolab.graphs import build_graph
+
+    g = build_graph(sample)
+    assert g.density() <= 0.35
 
 
 def test_everyone_takes_part_and_a_few_barely(sample):

@@ -545,7 +545,7 @@ DETECTORS = {
 
 
 def tips(data: NetworkData | Analysis | Context, *, rules=RULES, round: str | None = None,
-         min_group: int = 5, seed: int | None = None) -> TipList:
+         min_group: int = 5, seed: int | None = None, period=None) -> TipList:
     """Every tip the rules find in ``data``, most urgent first.
 
     Parameters
@@ -561,9 +561,13 @@ def tips(data: NetworkData | Analysis | Context, *, rules=RULES, round: str | No
         Figures of smaller groups are left out of the evidence.
     seed : int, optional
         Seed of communities and the bootstrap (default: the analysis's, or 0).
+    period : str, optional
+        ``"FROM:TO"``: tips for the network of that period, with the latest round
+        answered within it (see :meth:`Context.from_data`); an empty period is a
+        :class:`~verkostolab.errors.PeriodError` naming the data's range.
     """
     ctx = data if isinstance(data, Context) else Context.from_data(
-        data, round=round, min_group=min_group, seed=seed)
+        data, round=round, min_group=min_group, seed=seed, period=period)
     found = []
     for order, r in enumerate(rules):
         for tip in DETECTORS[r.detector](ctx, r):

@@ -28,9 +28,11 @@ __all__ = ["measures_command", "change_command", "picture_command", "COMMANDS"]
 @click.pass_context
 def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
     from ..measures import analyse
+    from ..measures.change import check_period
 
     lang = _lang(ctx)
     data = _load(paths, store_url)
+    check_period(data, period)  # an empty period is an error naming the data's range
     analysis = analyse(data, level=level, period=period, seed=seed)
     nodes, summary, stage = analysis.nodes, analysis.summary, analysis.stage
     # The network figures, the stage and its evidence, the level and the estimated measures.
