@@ -395,7 +395,7 @@ def test_strengths_and_targets_of_the_sample(ctx):
     assert {"item_low", "no_regular_forums", "sectors_missing_co_development"} <= set(result.codes("target"))
     low = [f for f in result.targets if f.id == "item_low"]
     items = ctx.assessment.items
-    assert {f.subject for f in low} == set(items.index[items["mean"] < 3.0])
+    assert {f.subject for f in low} <= set(items.index[items["mean"] < 3.0])
     assert {"trust.consistency", "commitment.structures"} <= {f.subject for f in low}
     assert all(f.value < 3.0 for f in low)
     connected = next(f for f in result.strengths if f.id == "connected")

@@ -213,6 +213,26 @@ class Context:
         return str(group)
 
     @cached_property
+    def central(self) -> list[str]:
+        """The network's central people: the top fifth by tie strength (at least one)."""
+        nodes = self.nodes
+        if nodes.empty or "strength" not in nodes:
+            return []
+        k = max(1, len(nodes) // 5)
+        return [str(x) for x in nodes["strength"].sort_values(ascending=False, kind="stable").index[:k]]
+
+    @cached_property
+    def response(self):
+        """:class:`~verkostolab.measures.assessment.ResponseDiagnostics` of the round in
+        use (``None`` without answers)."""
+        from ..measures.assessment import response_diagnostics
+
+        if self.assessment is None:
+            return None
+        return response_diagnostics(self.data, round=self.assessment.round,
+                                    min_group=self.min_group, central=self.central)
+
+    @cached_property
     def adjacency(self):
         """Sparse 0/1 adjacency of the person graph, in the order of its vertices."""
         import scipy.sparse as sp

@@ -39,6 +39,9 @@ def _r(id, detector, category, priority, **condition) -> Rule:
     return Rule(id, detector, category, MappingProxyType(condition), priority)
 
 
+#: Response rate under which a round's results are uncertain (and ``low_response`` fires).
+LOW_RESPONSE = 0.6
+
 #: Threshold below which an item's mean (1–5) asks for action: the middle of the scale.
 ITEM_THRESHOLD = 3.0
 
@@ -64,6 +67,8 @@ RULES: tuple[Rule, ...] = (
     _r("regular_forums", "regular_forums", "coordination", 20, min_meetings=4,
        min_span_days=90, max_gap_days=62),
     _r("contact_list", "contact_list", "coordination", 35, max_missing_share=0.2),
+    # -- who answered the assessment: results of a round answered by few are uncertain --
+    _r("low_response", "low_response", "coordination", 12, below=LOW_RESPONSE),
     # -- knowing, trust and commitment: one rule per item of the instrument -------------
     *(_r(f"ktc.{item}", "assessment_item", ASSESSMENT_ITEMS[item], 22, item=item,
          below=ITEM_THRESHOLD) for item in ASSESSMENT_ITEMS),

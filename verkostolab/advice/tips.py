@@ -492,7 +492,9 @@ def stage(ctx: Context, rule: Rule) -> list[Tip]:
         return []
     evidence = {"stage": ctx.stage.code}
     evidence.update({k: v for k, v in ctx.stage.evidence.items()})
-    return [_tip(rule, ctx, evidence=evidence)]
+    # Advice to gather the hub people needs hub people: else the wording without them.
+    variant = "no_hubs" if rule.condition["stage"] == "multi_hub" and not evidence.get("hubs") else None
+    return [_tip(rule, ctx, variant=variant, evidence=evidence)]
 
 
 def meeting_cadence(events: pd.DataFrame) -> pd.DataFrame:
@@ -550,6 +552,27 @@ def contact_list(ctx: Context, rule: Rule) -> list[Tip]:
                            "without_contact_share": share})]
 
 
+def low_response(ctx: Context, rule: Rule) -> list[Tip]:
+    """The round's response rate is under the threshold: its results are uncertain.
+    The evidence holds the rate, the central people who did not answer and the lowest
+    response by sector (suppressed groups left out); never names."""
+    r = ctx.response
+    if r is None or not r.actors or r.response_rate >= rule.condition["below"]:
+        return []
+    evidence = {"round": r.round, "respondents": r.respondents, "actors": r.actors,
+                "response_rate": float(r.response_rate), "threshold_rate": float(rule.condition["below"]),
+                "central_non_respondents": f"{r.central_non_respondents}/{r.central}"}
+    sectors = r.groups[(r.groups["by"] == "sector") & ~r.groups["suppressed"].astype(bool)]
+    if len(sectors):
+        low = sectors.sort_values("response_rate", kind="stable").iloc[0]
+        evidence["lowest_sector"] = low["group"]
+        evidence["lowest_sector_rate"] = float(low["response_rate"])
+    hidden = ("groups",) if r.groups["suppressed"].astype(bool).any() else ()
+    return [_tip(rule, ctx, params={"round": r.round, "respondents": r.respondents,
+                                    "actors": r.actors},
+                 evidence=evidence, suppressed=hidden)]
+
+
 def assessment_item(ctx: Context, rule: Rule) -> list[Tip]:
     """An item of the knowing–trust–commitment assessment scores below the threshold."""
     a = ctx.assessment
@@ -567,12 +590,27 @@ def assessment_item(ctx: Context, rule: Rule) -> list[Tip]:
         if not ch["suppressed"]:
             evidence.update({"previous_round": ctx.change.before, "change": float(ch["change"]),
                              "ci_low": float(ch["ci_low"]), "ci_high": float(ch["ci_high"])})
+    low = rule_low_response(ctx)
+    if low is not None:  # results of a round answered by few are uncertain
+        evidence["uncertain_response_rate"] = low
     by_sector = a.group_scores("sector", item)  # suppressed groups are not in it
     if len(by_sector):
         low = by_sector.sort_values(kind="stable")
         evidence["lowest_sector"] = low.index[0]
         evidence["lowest_sector_mean"] = float(low.iloc[0])
     return [_tip(rule, ctx, params={"item": item}, evidence=evidence)]
+
+
+def rule_low_response(ctx: Context) -> float | None:
+    """The response rate of the round in use when it is under the ``low_response``
+    threshold, else ``None``."""
+    from .rules import rule as find_rule
+
+    r = ctx.response
+    below = find_rule("low_response").condition["below"]
+    if r is None or not r.actors or r.response_rate >= below:
+        return None
+    return float(r.response_rate)
 
 
 #: Detector name → function(context, rule) → list of tips.
@@ -587,6 +625,7 @@ DETECTORS = {
     "regular_forums": regular_forums,
     "contact_list": contact_list,
     "assessment_item": assessment_item,
+    "low_response": low_response,
 }
 
 

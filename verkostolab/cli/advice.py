@@ -23,9 +23,11 @@ __all__ = ["tips_command", "groups_command", "COMMANDS"]
 @click.option("--min-group", type=click.IntRange(min=1), default=5, show_default=True,
               help=t("cli.opt.min_group", _LANG))
 @click.option("--seed", type=int, default=0, show_default=True, help=t("cli.opt.seed", _LANG))
+@click.option("--list-non-respondents", "list_missing", is_flag=True,
+              help=t("cli.opt.list_non_respondents", _LANG))
 @click.option("--json", "as_json", is_flag=True, help=t("cli.opt.json", _LANG))
 @click.pass_context
-def tips_command(ctx, paths, store_url, period, round_, min_group, seed, as_json):
+def tips_command(ctx, paths, store_url, period, round_, min_group, seed, list_missing, as_json):
     from ..advice import Context, evaluate, tips
 
     lang = _lang(ctx)
@@ -49,12 +51,22 @@ def tips_command(ctx, paths, store_url, period, round_, min_group, seed, as_json
                 "groups": [{k: (bool(v) if k == "suppressed" else _jsonable(v)) for k, v in row.items()}
                            for row in a.groups[a.groups["score"].isin(["knowing", "trust", "commitment"])]
                            .to_dict(orient="records")]}
+            result["response"] = context.response.to_dict()
+            if list_missing:  # the coordinator asked for the names, explicitly
+                result["non_respondents"] = [{"actor_id": a, "name": context.name(a)}
+                                             for a in context.response.non_respondents]
         _echo_json(result)
         return
     click.echo(t("advice.tips.title", lang, source=data.source or "-"))
     click.echo("")
     click.echo(evaluation.render(lang))
     click.echo("")
+    if context.response is not None:
+        click.echo(context.response.render(lang))
+        if list_missing:
+            click.echo(t("assess.non_respondents", lang))
+            click.echo("  " + (", ".join(context.name(a) for a in context.response.non_respondents) or "–"))
+        click.echo("")
     click.echo(t("advice.tips", lang))
     click.echo(found.render(lang) if found else t("advice.tips.none", lang))
 
