@@ -33,7 +33,7 @@ def tips_command(ctx, paths, store_url, period, round_, min_group, seed, list_mi
     lang = _lang(ctx)
     data = _load(paths, store_url)
     # An unknown --round is a ParameterError: its catalogue message, exit status 2; an
-    # empty --period a PeriodError naming the data's range (exit status 1).
+    # empty --period a PeriodError naming the data's range (exit status 2).
     context = Context.from_data(data, round=round_, min_group=min_group, seed=seed,
                                 period=period)
     found = tips(context)
