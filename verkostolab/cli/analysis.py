@@ -50,6 +50,8 @@ def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
     for key, value in summary.to_dict().items():
         shown = "-" if _jsonable(value) is None else (f"{value:.3f}" if isinstance(value, float) else value)
         click.echo(f"  {t(f'measure.{key}', lang):<44} {shown:>8}")
+    if _jsonable(summary.to_dict().get("reciprocity")) is not None:
+        click.echo("  " + t("measures.reciprocity_caveat", lang))
     click.echo(f"  {t('measure.stage', lang):<44} {stage.label(lang)}")
     click.echo("  " + stage.explain(lang))
     if network["estimated"]:
