@@ -536,12 +536,12 @@ class ResponseDiagnostics:
 
 
 def response_diagnostics(data: NetworkData, *, round: str | None = None,
-                         min_group: int = MIN_GROUP, central=(), lang: str | None = None
+                         min_group: int = MIN_GROUP, central=None, lang: str | None = None
                          ) -> ResponseDiagnostics:
     """The response of ``round`` (default the latest): overall, by sector and by
     organisation (the people of a group are the network's actors in it; groups under
-    ``min_group`` people are suppressed), and how many of ``central`` (actor ids, e.g.
-    the people of highest strength) did not answer.
+    ``min_group`` people are suppressed), and how many of ``central`` (actor ids; by
+    default the top fifth of the person network by tie strength) did not answer.
 
     >>> from verkostolab.datasets import load_sample
     >>> r = response_diagnostics(load_sample(), round="2024-syksy")
@@ -580,6 +580,12 @@ def response_diagnostics(data: NetworkData, *, round: str | None = None,
             frame["label"] = [names.get(str(g), str(g)) for g in frame["group"]]
         frames.append(frame)
     groups = pd.concat(frames, ignore_index=True)
+    if central is None:
+        from .analysis import analyse
+
+        nodes = analyse(data).nodes
+        k = max(1, len(nodes) // 5)
+        central = nodes["strength"].sort_values(ascending=False, kind="stable").index[:k] if len(nodes) else []
     central = [str(c) for c in central]
     missing = sorted(set(ids) - answered)
     return ResponseDiagnostics(round, respondents, actors, respondents / actors if actors else np.nan,
