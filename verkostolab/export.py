@@ -209,14 +209,20 @@ def graph_export(data: NetworkData, *, level: str = "person", period=None, lang:
                  pseudonymise: bool = False, seed: int = 0) -> GraphExport:
     """The network of ``data`` at ``level`` (and ``period``) as nodes and edges with the
     picture's positions, colours and sizes (see the module text)."""
-    from .graphs import build_graph, graph_to_tables
+    import numpy as np
+
+    from .graphs import BACKBONE_ALPHA, backbone, build_graph, graph_to_tables
     from .viz.layout import layout_positions
     from .viz.style import scale_sizes, sector_colour
 
     lang = lang or _default_lang()
     graph = build_graph(data, level=level, period=period)
-    # The picture's positions: the whole data's layout, kept for a period's graph.
+    # The picture's positions: the whole data's layout (of its backbone, as the picture
+    # lays it out), kept for a period's graph.
     base = build_graph(data, level=level) if period is not None else graph
+    if base.ecount():
+        base = base.subgraph_edges(np.flatnonzero(backbone(base, alpha=BACKBONE_ALPHA)).tolist(),
+                                   delete_vertices=False)
     positions = layout_positions(base, seed=seed)
     positions = layout_positions(graph, fixed=positions, seed=seed)
     vertices, edges = graph_to_tables(graph)
