@@ -101,7 +101,7 @@ def test_failing_notebook_names_the_cell(tmp_path):
 
 
 def test_report_plots_draw_offline_in_chromium(tmp_path):
-    from browser import colours, ink_share, offline_page
+    from support.browser import colours, ink_share, offline_page
 
     out = run_report(None, out=tmp_path / "report.html", parameters={"lang": "en"}, progress=False)
     with offline_page(height=1400) as (page, blocked):

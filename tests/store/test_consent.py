@@ -248,7 +248,7 @@ def test_a_listed_participant_can_say_no(settings):
 # -- in a browser --------------------------------------------------------------------------
 @pytest.mark.slow
 def test_a_phone_participant_says_no_and_the_wall_does_not_grow(tmp_path):
-    from browser import offline_page
+    from support.browser import offline_page
     from voila_server import workshop_server
 
     phone_size = {"width": 390, "height": 844}
