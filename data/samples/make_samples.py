@@ -10,7 +10,7 @@ Run from anywhere::
 
     python data/samples/make_samples.py
 
-The data come from :func:`verkostolab.samples.generate_sample` with its default seed, so
+The data come from :func:`verkostolab.datasets.generate_sample` with its default seed, so
 running this again gives the same tables (only the "written" date on the about sheet of
 the workbook changes).
 """
@@ -26,7 +26,7 @@ OUT = HERE.parents[1] / "verkostolab" / "datasets"
 sys.path.insert(0, str(HERE.parents[1]))  # this checkout's verkostolab, also uninstalled
 
 from verkostolab.io import write_csv_folder, write_workbook  # noqa: E402
-from verkostolab.samples import generate_sample  # noqa: E402
+from verkostolab.datasets import generate_sample  # noqa: E402
 
 
 def main() -> None:

@@ -142,11 +142,14 @@ def test_no_periphery_when_everyone_has_as_many_ties():
 
 
 def test_broker_fires_when_a_group_hangs_on_one_person(sample, sample_tips):
-    assert not sample_tips.by_rule("broker")  # the sample has no such dependency
+    # The sample's planted broker: the village agent is the village group's only link.
+    (planted,) = sample_tips.by_rule("broker")
+    assert planted.actors == ("P29",) and planted.variant == "cut"
+    assert planted.evidence["cut_off"] == 2  # the volunteer coordinator and the foreman
     newcomers = {f"N{i}": ("ONEW", "third_sector", "") for i in range(3)}
     data = add_people(sample, newcomers,
                       [("X1", "2025-05-01", "meeting", None, "Uusi yhdistys", ["P26", "N0", "N1", "N2"])])
-    (tip,) = tips(data).by_rule("broker")
+    (tip,) = [t for t in tips(data).by_rule("broker") if t.actors == ("P26",)]
     assert tip.actors == ("P26",) and tip.variant == "cut"
     assert tip.evidence["cut_off"] == 3 and tip.evidence["betweenness"] >= 0.05
 
@@ -162,12 +165,15 @@ def test_no_broker_in_a_network_with_alternative_bridges():
 
 
 def test_silo_is_an_organisation_whose_ties_stay_inside(sample, sample_tips):
-    assert not sample_tips.by_rule("silo")
+    # The sample's planted silo: the politicians meet mostly each other.
+    (planted,) = sample_tips.by_rule("silo")
+    assert planted.params == {"group": "politics", "group_by": "sector"}
+    assert planted.evidence["external_share"] <= 0.35
     members = [f"S{i}" for i in range(5)]
     data = add_people(sample, {m: ("OSILO", "third_sector", "") for m in members},
                       [(f"S-E{k}", f"2025-0{k}-10", "meeting", None, "Sisäinen palaveri", members)
                        for k in range(1, 4)], ties=[("S0", "P01")])
-    (tip,) = tips(data).by_rule("silo")
+    (tip,) = [t for t in tips(data).by_rule("silo") if t.params["group_by"] == "organisation"]
     assert tip.params["group_by"] == "organisation" and tip.params["group"] == "Org OSILO"
     assert tip.evidence["internal_ties"] == 10 and tip.evidence["external_ties"] == 1
     # On strength: three meetings of five give each of the 10 pairs 3 × 1/4; the one
@@ -187,7 +193,7 @@ def test_a_plenary_does_not_erase_a_silo(sample):
                       [(f"S-E{k}", f"2025-0{k}-10", "meeting", None, "Sisäinen palaveri", members)
                        for k in range(1, 7)]
                       + [("PLEN", "2025-02-01", "workshop", None, "Suuri aloitus", members + others)])
-    (tip,) = tips(data).by_rule("silo")
+    (tip,) = [t for t in tips(data).by_rule("silo") if t.params["group_by"] == "organisation"]
     assert tip.params["group"] == "Org OSILO"
     assert tip.evidence["internal_ties"] == 10 and tip.evidence["external_ties"] == 125
     assert tip.evidence["external_share"] == pytest.approx(
@@ -200,7 +206,7 @@ def test_a_silo_of_four_is_named_without_figures(sample):
     data = add_people(sample, {m: ("OSILO", "third_sector", "") for m in members},
                       [("S-E1", "2025-03-10", "meeting", None, "Sisäinen palaveri", members)],
                       ties=[("S0", "P01")])
-    (tip,) = tips(data).by_rule("silo")
+    (tip,) = [t for t in tips(data).by_rule("silo") if t.params["group_by"] == "organisation"]
     assert tip.evidence == {} and "members" in tip.suppressed
     assert "alle 5" in tip.render("fi") and "fewer than 5" in tip.render("en")
 
@@ -247,6 +253,7 @@ def test_stage_advice_follows_the_stage(ctx, sample_tips):
 def test_regular_forums_missing_in_one_theme_network(sample_tips):
     (tip,) = sample_tips.by_rule("regular_forums")
     assert tip.evidence["networks_without_forum"] == ["Ruoka- ja elämysmatkailun teemaverkosto"]
+    assert tip.evidence["longest_gap_days"] > tip.evidence["max_gap_days"]
     assert "vuosikello" in tip.action("fi").casefold()
 
 
@@ -255,9 +262,20 @@ def test_no_forum_advice_when_a_forum_meets_every_month():
     monthly = make(people, events=[(f"E{m}", f"2025-{m:02d}-05", "meeting", "N",
                                     f"Koordinaatiokokous {m}/2025", list("abc")) for m in range(1, 6)])
     assert not tips(monthly).by_rule("regular_forums")
-    scattered = make(people, events=[(f"E{m}", f"2025-{m:02d}-05", "meeting", "N",
-                                      f"Aihe {c}", list("abc")) for m, c in zip(range(1, 6), "vwxyz")])
-    assert tips(scattered).by_rule("regular_forums")
+    # Forums are recognised from the dates, not from repeated titles: a monthly rhythm
+    # under changing titles is a forum ...
+    themes = make(people, events=[(f"E{m}", f"2025-{m:02d}-05", "meeting", "N",
+                                   f"Aihe {c}", list("abc")) for m, c in zip(range(1, 6), "vwxyz")])
+    assert not tips(themes).by_rule("regular_forums")
+    # ... a project's kick-off and review are not, nor a burst followed by silence.
+    project = make(people, events=[("K", "2025-01-10", "joint_project", "N", "Hanke: käynnistys", list("abc")),
+                                   ("R", "2025-06-10", "joint_project", "N", "Hanke: väliarvio", list("abc"))])
+    (tip,) = tips(project).by_rule("regular_forums")
+    assert tip.evidence["networks_without_forum"] == ["N"]
+    burst = make(people, events=[(f"E{d}", f"2025-01-{d:02d}", "meeting", "N", "Kokous", list("abc"))
+                                 for d in (5, 12, 19, 26)] + [("E9", "2025-09-01", "meeting", "N", "Kokous", list("abc"))])
+    (tip,) = tips(burst).by_rule("regular_forums")
+    assert tip.evidence["longest_gap_days"] == 218
 
 
 def test_contact_list_when_contact_details_are_missing(sample, sample_tips):
@@ -271,7 +289,8 @@ def test_contact_list_when_contact_details_are_missing(sample, sample_tips):
 def test_knowing_trust_commitment_rules_fire_on_low_items(ctx, sample_tips):
     fired = {r for r in rules_of(sample_tips) if r.startswith("ktc.")}
     low = ctx.assessment.items[ctx.assessment.items["mean"] < 3.0].index
-    assert fired == {f"ktc.{i}" for i in low} == {"ktc.trust.consistency", "ktc.commitment.structures"}
+    assert fired == {f"ktc.{i}" for i in low}
+    assert {"ktc.trust.consistency", "ktc.commitment.structures"} <= fired
     tip = sample_tips.by_rule("ktc.trust.consistency")[0]
     assert tip.evidence["mean"] == pytest.approx(ctx.assessment.items.loc["trust.consistency", "mean"])
     assert tip.evidence["change"] > 0 and tip.evidence["previous_round"] == "2024-syksy"
@@ -375,7 +394,9 @@ def test_strengths_and_targets_of_the_sample(ctx):
     assert "strong_ties" not in set(result.codes("strength"))
     assert {"item_low", "no_regular_forums", "sectors_missing_co_development"} <= set(result.codes("target"))
     low = [f for f in result.targets if f.id == "item_low"]
-    assert {f.subject for f in low} == {"trust.consistency", "commitment.structures"}
+    items = ctx.assessment.items
+    assert {f.subject for f in low} <= set(items.index[items["mean"] < 3.0])
+    assert {"trust.consistency", "commitment.structures"} <= {f.subject for f in low}
     assert all(f.value < 3.0 for f in low)
     connected = next(f for f in result.strengths if f.id == "connected")
     assert connected.value == 1.0 and "100%" in connected.why("en")

@@ -218,3 +218,26 @@ def test_groups_command_refuses_bad_input():
     assert unknown.exit_code == 2 and "NOPE" in unknown.output
     size = CliRunner().invoke(groups_command, ["--size", "4", "--mode", "mixed"])
     assert size.exit_code == 2
+
+
+def test_similar_and_mixed_groups_a_trainer_can_explain():
+    from verkostolab.advice.groups import plan_rounds
+    from verkostolab.datasets import load_sample
+
+    data = load_sample()
+    similar = plan_rounds(data, None, size=2, mode="similar", rounds=2, seed=0)
+    mixed = plan_rounds(data, None, size=2, mode="mixed", rounds=2, seed=0)
+    s, m = similar.similarity(), mixed.similarity()
+    # Similar: mostly the same sector and shared keywords; mixed: different sectors.
+    assert s["same_sector_share"] >= 0.6 and s["mean_shared_keywords"] >= 0.8
+    assert m["different_sector_share"] >= 0.9
+    assert s["mean_shared_keywords"] > m["mean_shared_keywords"] + 0.5
+    # No pair meets twice, in either mode.
+    assert similar.repeats_across_rounds() == 0 and mixed.repeats_across_rounds() == 0
+    # The printout shows each person's sector and organisation and what was achieved.
+    text = similar.render("fi")
+    assert "Noora Savolainen (julkinen sektori, Järvilaakson Kehitys Oy)" in text
+    assert "Samalla sektorilla" in text and "yhteisiä avainsanoja keskimäärin" in text
+    assert "Same sector in" in similar.render("en")
+    d = similar.to_dict()
+    assert d["similarity"]["pairs"] == 60 and d["people"]["P01"].startswith("Noora Savolainen (")

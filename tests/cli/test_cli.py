@@ -183,6 +183,39 @@ def test_tips_and_groups_from_the_command_line():
     assert "Vinkit" in text.stdout
 
 
+def test_measures_and_tips_stop_on_an_empty_period():
+    for command in ("measures", "tips"):
+        bad = run("--lang", "en", command, "--period", "2019-01:2019-06")
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr  # a wrong period: usage
+        assert "2019-01:2019-06" in bad.stderr and "2024-09-05" in bad.stderr
+
+
+def test_tips_for_a_period_use_the_latest_round_within_it():
+    autumn = json.loads(run("--lang", "en", "tips", "--period", "2024-07:2024-12", "--json").stdout)
+    assert autumn["period"] == "2024-07:2024-12"
+    assert autumn["assessment"]["round"] == "2024-syksy"
+    assert autumn["response"]["respondents"] == 42 and autumn["response"]["actors"] == 60
+    assert all("rule" in tip and "evidence" in tip for tip in autumn["tips"])
+    spring = json.loads(run("--lang", "en", "tips", "--period", "2025-01:2025-06", "--json").stdout)
+    assert spring["assessment"]["round"] == "2025-kevät"
+    # The food network met only twice in the spring: no steady cadence there either.
+    forums = [t for t in spring["tips"] if t["rule"] == "regular_forums"]
+    assert forums and "Ruoka- ja elämysmatkailun teemaverkosto" in forums[0]["evidence"]["networks_without_forum"]
+
+
+def test_names_of_non_respondents_only_on_request():
+    plain = run("--lang", "en", "tips", "--round", "2025-kevät")
+    assert plain.returncode == 0, plain.stderr
+    assert "Response rate, round 2025-kevät: 36/60 (60%)" in plain.stdout
+    assert "Did not answer" not in plain.stdout
+    listed = run("--lang", "en", "tips", "--round", "2025-kevät", "--list-non-respondents")
+    assert "Did not answer (for the coordinator only" in listed.stdout
+    js = json.loads(run("tips", "--json").stdout)
+    assert "non_respondents" not in js
+    js = json.loads(run("tips", "--json", "--list-non-respondents").stdout)
+    assert len(js["non_respondents"]) == 60 - js["response"]["respondents"]
+
+
 def test_import_format_choices_match_the_readers():
     from verkostolab import cli, io
 

@@ -105,14 +105,38 @@ def test_people_look_finnish_and_fictional(sample):
     assert n_keywords.between(3, 5).all()
 
 
-def test_workshop_day_comes_first(sample):
-    events = sample.events
-    first = events.sort_values(["date", "event_id"]).head(3)
-    assert list(first["kind"]) == ["acquaintance", "acquaintance", "co_development"]
-    assert first["date"].nunique() == 1
-    assert first["title"].iloc[0].startswith("Tutustuminen #1")
+def test_workshop_day_comes_first_as_the_warm_up_app_records_it(sample):
+    events = sample.events.sort_values(["date", "event_id"])
+    size = sample.participation.groupby("event_id").size()
+    day = events[events["date"] == events["date"].min()]
+    # One event per pair, triad and development table, as the warm-up app writes a round.
+    assert list(dict.fromkeys(day["title"])) == [
+        "Tutustuminen #1", "Tutustuminen #2",
+        "Yhteiskehittäminen: kasvun esteet ja mahdollistajat"]
+    first = day[day["title"] == "Tutustuminen #1"]
+    second = day[day["title"] == "Tutustuminen #2"]
+    assert (first["kind"] == "acquaintance").all() and size[first["event_id"]].le(3).all()
+    assert size[second["event_id"]].between(3, 4).all()
+    assert (day.loc[~day["title"].str.startswith("Tutustuminen"), "kind"] == "co_development").all()
+    # Nobody meets the same person in both warm-up rounds.
+    part = sample.participation
+    pairs = {}
+    for title, group in (("1", first), ("2", second)):
+        members = part[part["event_id"].isin(group["event_id"])].groupby("event_id")["actor_id"]
+        pairs[title] = {frozenset((a, b)) for ids in members.apply(sorted)
+                        for i, a in enumerate(ids) for b in ids[i + 1:]}
+    assert not pairs["1"] & pairs["2"]
+    # Few plenaries: events are mostly of ten people or fewer.
+    assert (size <= 10).mean() >= 0.9 and size.max() <= 20
     assert events["date"].max() - events["date"].min() >= pd.Timedelta(days=240)
     assert events["level"].notna().all() and events["title"].notna().all()
+
+
+def test_person_network_is_not_a_hairball(sample):
+    from verkostolab.graphs import build_graph
+
+    g = build_graph(sample)
+    assert g.density() <= 0.35
 
 
 def test_everyone_takes_part_and_a_few_barely(sample):
@@ -121,7 +145,11 @@ def test_everyone_takes_part_and_a_few_barely(sample):
     assert 1 <= (per_actor == 1).sum() <= 8
     politicians = sample.actors.merge(sample.organisations, on="organisation_id")
     politicians = politicians.loc[politicians["sector"] == "politics", "actor_id"]
-    assert per_actor[politicians].max() <= 3
+    # The politicians meet in their own group (the sample's silo) and rarely elsewhere.
+    events = sample.events.set_index("event_id")
+    theirs = sample.participation[sample.participation["actor_id"].isin(politicians)]
+    own = events.loc[theirs["event_id"], "title"].eq("Päättäjien elinvoimaryhmä").to_numpy()
+    assert own.mean() >= 0.7
     brokers = _brokers(sample)
     assert per_actor[list(brokers)].min() > per_actor.median()
 
@@ -133,17 +161,16 @@ def test_hub_and_incubator_have_most_cross_sector_contacts(sample):
     n_sectors = pairs.groupby("actor_id")["sector"].nunique()
     brokers = _brokers(sample)
     assert len(brokers) == 5
-    assert (n_sectors[list(brokers)] == n_sectors.max()).all()
-    # ... and reaching every sector is rare: only a few others do.
-    assert (n_sectors == n_sectors.max()).sum() <= len(sample.actors) // 5
-    # The hub and incubator people meet the most people from other sectors per
-    # event-sharing partner: their distinct other-sector contacts lead.
+    # The hub and incubator people meet five or all six sectors; few others do.
+    assert n_sectors[list(brokers)].min() >= 5
+    assert n_sectors.max() == 6 and (n_sectors == 6).sum() <= len(sample.actors) // 5
     other = pairs[pairs["sector"] != pairs["actor_id"].map(sector)]
     contacts = other.groupby("actor_id")["actor_id_other"].nunique()
-    assert contacts[list(brokers)].min() >= contacts.quantile(0.75)
+    # Four of the five are among the top quarter by distinct other-sector contacts.
+    assert (contacts[list(brokers)] >= contacts.quantile(0.75)).sum() >= 4
 
 
-def test_hub_and_incubator_are_brokers_by_betweenness(sample):
+def test_brokers_by_betweenness_are_the_hub_and_the_village_agent(sample):
     ig = pytest.importorskip("igraph")
     pairs = _co_attendance(sample)
     pairs = pairs[pairs["actor_id"] < pairs["actor_id_other"]][["actor_id", "actor_id_other"]]
@@ -153,13 +180,22 @@ def test_hub_and_incubator_are_brokers_by_betweenness(sample):
     graph = ig.Graph(n=len(ids), edges=[(index[a], index[b]) for a, b in
                                         pairs.itertuples(index=False)])
     betweenness = pd.Series(graph.betweenness(), index=ids).sort_values(ascending=False)
-    assert set(betweenness.index[:5]) == _brokers(sample)
+    top = set(betweenness.index[:5])
+    assert betweenness.index[0] == "P01"  # the network coordinator
+    assert len(top & _brokers(sample)) >= 3
+    # The village agent (P29) is the only link of the village group: a cut vertex.
+    assert "P29" in top and index["P29"] in graph.articulation_points()
 
 
 def test_ties_are_clean_and_mostly_between_people_who_met(sample):
     ties = sample.ties
     assert not (ties["source"] == ties["target"]).any()
-    assert not ties.duplicated(["source", "target"]).any()
+    # A pair appears twice only when rated again later (the pair whose ratings rise).
+    assert not ties.duplicated(["source", "target", "date"]).any()
+    again = ties[ties.duplicated(["source", "target"], keep=False)]
+    assert set(again["source"]) | set(again["target"]) == {"P13", "P38"}
+    early, late = (again[again["date"] == again["date"].min()], again[again["date"] == again["date"].max()])
+    assert (late["knowing"].to_numpy() > early["knowing"].to_numpy()).all()
     assert ties[["knowing", "trust"]].notna().all().all()
     part = sample.participation
     with_event = ties.dropna(subset=["event_id"])

@@ -117,7 +117,8 @@ def test_gexf_opens_with_networkx_and_igraph_through_networkx(tmp_path, sample):
     node = g.nodes["P01"]
     assert node["label"] == "Noora Savolainen" and node["organisation"] == "O01"
     assert node["sector"] == "public sector" and isinstance(node["knowing_mean"], float)
-    edge = g.edges["P01", "P02"]
+    reported = sample.ties.iloc[0]  # a pair with ratings
+    edge = g.edges[reported["source"], reported["target"]]
     assert isinstance(edge["weight"], float) and isinstance(edge["shared_events"], int)
     assert {"knowing", "trust", "commitment", "reported", "first_date"} <= set(edge)
     # igraph has no GEXF reader of its own; "opens with igraph" means via networkx.

@@ -15,7 +15,7 @@ from ..measures.analysis import Analysis, analyse
 from ..measures.assessment import MIN_GROUP, Assessment, RoundChange, compare_rounds, score
 from ..tables.data import NetworkData
 
-__all__ = ["Context", "keyword_sets", "forum_stem"]
+__all__ = ["Context", "keyword_sets", "forum_stem", "latest_round_in"]
 
 _SPLIT = re.compile(r"[,;\n/|]+")
 
@@ -50,6 +50,25 @@ def forum_stem(title) -> str | None:
     return stem or None
 
 
+def latest_round_in(data: NetworkData, period) -> str | None:
+    """The latest assessment round with answers dated within ``period`` (or ``None``)."""
+    from ..tables.data import parse_period
+
+    start, end = parse_period(period)
+    answers = data.assessments.dropna(subset=["round"])
+    when = pd.to_datetime(answers["date"], errors="coerce")
+    keep = when.notna()
+    if start is not None:
+        keep &= when >= start
+    if end is not None:
+        keep &= when < end
+    inside = answers[keep]
+    if inside.empty:
+        return None
+    last = pd.to_datetime(inside["date"]).groupby(inside["round"].astype(str)).max()
+    return str(last.sort_values(kind="stable").index[-1])
+
+
 @dataclass
 class Context:
     """Everything the rules look at, computed once from ``data``.
@@ -77,13 +96,19 @@ class Context:
     @classmethod
     def from_data(cls, data: NetworkData | Analysis, *, round: str | None = None,
                   min_group: int = MIN_GROUP, seed: int | None = None,
-                  resamples: int = 2000, analysis: Analysis | None = None) -> "Context":
+                  resamples: int = 2000, analysis: Analysis | None = None,
+                  period=None) -> "Context":
         """The context of ``data``, or of an :class:`~verkostolab.measures.Analysis`.
 
         The graph and its measures come from ``analysis`` when given (a person-level
         analysis; ``data`` is then what the rest of the advice reads, by default the
         analysis's data within its period), else from ``analyse(data, seed=seed)``.
         ``seed`` (default: the analysis's seed, or 0) also seeds the bootstrap.
+
+        ``period`` (``"FROM:TO"``) limits the network to the events and ties of the
+        period (a period without any is a :class:`~verkostolab.errors.PeriodError` that
+        names the data's range); the assessment is then ``round`` or, by default, the
+        latest round answered within the period (none when no round was).
 
         >>> from verkostolab.datasets import load_sample
         >>> from verkostolab.measures import analyse
@@ -95,6 +120,21 @@ class Context:
             if analysis is not None and analysis is not data:
                 raise ValueError("give the analysis once: as data or as analysis=")
             analysis, data = data, data.selected
+        if period is not None and period != "":
+            from ..measures.change import check_period
+
+            if analysis is not None:
+                raise ValueError("give either an analysis or a period")
+            check_period(data, period)
+            full = data
+            analysis = analyse(data, period=period, seed=0 if seed is None else seed)
+            data = analysis.selected
+            if round is None:
+                round = latest_round_in(full, period)
+                if round is None:  # no answers in the period: no assessment
+                    data = NetworkData({**data.tables(),
+                                        "assessments": data.assessments.iloc[0:0]},
+                                       source=data.source)
         if analysis is None:
             analysis = analyse(data, seed=0 if seed is None else seed)
         elif analysis.level != "person":
@@ -171,6 +211,26 @@ class Context:
         if by == "organisation":
             return self.organisation_names.get(str(group), str(group))
         return str(group)
+
+    @cached_property
+    def central(self) -> list[str]:
+        """The network's central people: the top fifth by tie strength (at least one)."""
+        nodes = self.nodes
+        if nodes.empty or "strength" not in nodes:
+            return []
+        k = max(1, len(nodes) // 5)
+        return [str(x) for x in nodes["strength"].sort_values(ascending=False, kind="stable").index[:k]]
+
+    @cached_property
+    def response(self):
+        """:class:`~verkostolab.measures.assessment.ResponseDiagnostics` of the round in
+        use (``None`` without answers)."""
+        from ..measures.assessment import response_diagnostics
+
+        if self.assessment is None:
+            return None
+        return response_diagnostics(self.data, round=self.assessment.round,
+                                    min_group=self.min_group, central=self.central)
 
     @cached_property
     def adjacency(self):

@@ -5,9 +5,12 @@ do not know yet but whose work is similar) and then mixes them into *heterogeneo
 ones (different sectors and organisations), "so that new combinations arise".
 :func:`plan_rounds` plans such rounds:
 
-* ``mode="similar"`` prefers similar work: Jaccard similarity of keyword sets (the
-  actor's keywords plus the words of their role); ``mode="mixed"`` prefers different
-  sectors and, above all, different organisations.
+* ``mode="similar"`` puts together people whose work a trainer can call similar: the
+  same sector or the same kind of organisation, and shared keywords (Jaccard
+  similarity of their keyword sets); ``mode="mixed"`` prefers different sectors and,
+  above all, different organisations.  :meth:`RoundPlan.similarity` gives what was
+  achieved (the share of same-sector pairs, of same-kind pairs, the mean number of
+  shared keywords) and the printout shows each person's sector and organisation.
 * Above the mode, it avoids encounters that already happened: pairs with a tie or a
   shared event in the data, and pairs grouped in an earlier planned round (or in
   ``history``).  Pairs in ``avoid`` are never grouped when the sizes allow it.
@@ -107,6 +110,17 @@ def _keyword_matrix(actors: pd.DataFrame, ids: list[str]) -> np.ndarray:
     return k
 
 
+def _sector_and_kind(data: NetworkData, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's sector and organisation kind (object arrays, NaN when unknown)."""
+    actors = data.actors.set_index(data.actors["actor_id"].astype(str))
+    sectors = data.actor_sectors()
+    sectors.index = sectors.index.astype(str)
+    kinds = dict(zip(data.organisations["organisation_id"], data.organisations["kind"]))
+    org = actors["organisation_id"].reindex(ids)
+    return (sectors.reindex(ids).to_numpy(dtype=object),
+            np.array([kinds.get(o) for o in org], dtype=object))
+
+
 def _mode_cost(data: NetworkData, ids: list[str], mode: str) -> np.ndarray:
     actors = data.actors.set_index(data.actors["actor_id"].astype(str))
     if mode == "mixed":
@@ -118,13 +132,24 @@ def _mode_cost(data: NetworkData, ids: list[str], mode: str) -> np.ndarray:
         same_org = (org[:, None] == org[None, :]) & pd.notna(org)[:, None]
         cost = same_sector * 1.0 + same_org * 2.0
     elif mode == "similar":
-        k = _keyword_matrix(data.actors, ids)
+        from .context import keyword_sets
+
+        sets = keyword_sets(data.actors)
+        words = [sets.get(i, frozenset()) for i in ids]
+        vocab = {w: k for k, w in enumerate(sorted(set().union(*words)))} if words else {}
+        k = np.zeros((len(ids), max(len(vocab), 1)))
+        for row, ws in enumerate(words):
+            for w in ws:
+                k[row, vocab[w]] = 1.0
         inter = k @ k.T
         sizes = k.sum(axis=1)
         union = sizes[:, None] + sizes[None, :] - inter
         with np.errstate(invalid="ignore", divide="ignore"):
             jaccard = np.where(union > 0, inter / union, 0.0)
-        cost = 3.0 * (1.0 - jaccard)
+        sec, kind = _sector_and_kind(data, ids)
+        alike = (((sec[:, None] == sec[None, :]) & pd.notna(sec)[:, None])
+                 | ((kind[:, None] == kind[None, :]) & pd.notna(kind)[:, None]))
+        cost = 1.5 * (~alike) + 1.5 * (1.0 - jaccard)
     else:
         raise ParameterError(name="mode", value=mode, allowed=", ".join(MODES))
     np.fill_diagonal(cost, 0.0)
@@ -251,8 +276,51 @@ class RoundPlan:
                                  "name": self.names.get(person, person), "met_in_group": met})
         return pd.DataFrame(rows, columns=["round", "group", "actor_id", "name", "met_in_group"])
 
+    def similarity(self, round_index: int | None = None) -> dict:
+        """What the grouping achieved: of the grouped pairs, the share in the same sector,
+        the share with the same kind of organisation, the share from different sectors,
+        and the mean number of shared keywords."""
+        from .context import keyword_sets
+
+        pairs = self.pairs(round_index)
+        if not pairs or self.data is None:
+            return {"pairs": len(pairs), "same_sector_share": None, "same_kind_share": None,
+                    "different_sector_share": None, "mean_shared_keywords": None}
+        people = sorted({p for pair in pairs for p in pair})
+        sec, kind = _sector_and_kind(self.data, people)
+        sector, kinds = dict(zip(people, sec)), dict(zip(people, kind))
+        words = keyword_sets(self.data.actors)
+        same_sector = [pd.notna(sector[a]) and sector[a] == sector[b] for a, b in pairs]
+        same_kind = [pd.notna(kinds[a]) and kinds[a] == kinds[b] for a, b in pairs]
+        shared = [len(words.get(a, frozenset()) & words.get(b, frozenset())) for a, b in pairs]
+        return {"pairs": len(pairs), "same_sector_share": float(np.mean(same_sector)),
+                "same_kind_share": float(np.mean(same_kind)),
+                "different_sector_share": 1.0 - float(np.mean(same_sector)),
+                "mean_shared_keywords": float(np.mean(shared))}
+
+    def describe(self, person: str, lang: str | None = None) -> str:
+        """``Name (sector, organisation)``: why a trainer put them where they are."""
+        name = self.names.get(person, person)
+        if self.data is None:
+            return name
+        actors = self.data.actors.set_index(self.data.actors["actor_id"].astype(str))
+        org = actors["organisation_id"].get(person) if person in actors.index else None
+        orgs = dict(zip(self.data.organisations["organisation_id"], self.data.organisations["name"]))
+        sec = self.data.actor_sectors().rename(index=str).get(person)
+        parts = []
+        if pd.notna(sec):
+            try:
+                parts.append(t(f"sector.{sec}", lang))
+            except KeyError:
+                parts.append(str(sec))
+        if pd.notna(org):
+            parts.append(str(orgs.get(org, org)))
+        return f"{name} ({', '.join(parts)})" if parts else name
+
     def to_dict(self) -> dict:
-        return {"rounds": [[list(g) for g in groups] for groups in self.rounds],
+        return {"similarity": self.similarity(),
+                "people": {p: self.describe(p) for p in self.participants},
+                "rounds": [[list(g) for g in groups] for groups in self.rounds],
                 "size": self.size, "mode": self.mode, "seed": self.seed,
                 "participants": len(self.participants),
                 "names": {p: self.names.get(p, p) for p in self.participants},
@@ -287,7 +355,13 @@ class RoundPlan:
         for r, groups in enumerate(self.rounds, start=1):
             lines.append(t("groups.round", lang, number=r))
             for k, group in enumerate(groups, start=1):
-                lines.append(f"  {k:>2}. " + ", ".join(self.names.get(p, p) for p in group))
+                lines.append(f"  {k:>2}. " + "; ".join(self.describe(p, lang) for p in group))
+            sim = self.similarity(r - 1)
+            if sim["pairs"] and sim["same_sector_share"] is not None:
+                lines.append("      " + t("groups.similarity", lang,
+                                          same_sector=f"{sim['same_sector_share']:.0%}",
+                                          same_kind=f"{sim['same_kind_share']:.0%}",
+                                          keywords=f"{sim['mean_shared_keywords']:.1f}"))
         lines.append(t("groups.summary", lang, pairs=len(self.pairs()), met=self.met_before(),
                        repeats=self.repeats_across_rounds()))
         return "\n".join(lines)

@@ -39,13 +39,16 @@ def _r(id, detector, category, priority, **condition) -> Rule:
     return Rule(id, detector, category, MappingProxyType(condition), priority)
 
 
+#: Response rate under which a round's results are uncertain (and ``low_response`` fires).
+LOW_RESPONSE = 0.6
+
 #: Threshold below which an item's mean (1–5) asks for action: the middle of the scale.
 ITEM_THRESHOLD = 3.0
 
 RULES: tuple[Rule, ...] = (
     # -- structure: who should meet, who is left out, what the network leans on --------
     _r("introduction", "introductions", "knowing", 20, min_common=2, strong_common=4,
-       max_tips=5, prefer_cross_sector=True),
+       max_tips=5, prefer_cross_sector=True, hubs=5),
     _r("periphery", "periphery", "knowing", 10, share_of_median=0.25, max_names=8),
     _r("broker", "brokers", "structure", 15, min_betweenness=0.05, candidates=5,
        path_increase=0.2),
@@ -60,8 +63,12 @@ RULES: tuple[Rule, ...] = (
     _r("stage.multi_hub", "stage", "stage", 40, stage="multi_hub"),
     _r("stage.core_periphery", "stage", "stage", 40, stage="core_periphery"),
     # -- coordination (the deck: vuosikello, yhteystietolistat, ajantasaisuus) ---------
-    _r("regular_forums", "regular_forums", "coordination", 20, min_months=2),
+    # a steady cadence: at least 4 meeting days over at least 3 months, no gap > 2 months
+    _r("regular_forums", "regular_forums", "coordination", 20, min_meetings=4,
+       min_span_days=90, max_gap_days=62),
     _r("contact_list", "contact_list", "coordination", 35, max_missing_share=0.2),
+    # -- who answered the assessment: results of a round answered by few are uncertain --
+    _r("low_response", "low_response", "coordination", 12, below=LOW_RESPONSE),
     # -- knowing, trust and commitment: one rule per item of the instrument -------------
     *(_r(f"ktc.{item}", "assessment_item", ASSESSMENT_ITEMS[item], 22, item=item,
          below=ITEM_THRESHOLD) for item in ASSESSMENT_ITEMS),

@@ -24,10 +24,10 @@ import pandas as pd
 from ..measures.analysis import Analysis
 from ..tables.data import NetworkData
 from ..i18n import catalogue, default_lang, format_number, format_percent, t
-from .context import Context, forum_stem
+from .context import Context
 from .rules import RULES, Rule
 
-__all__ = ["Tip", "TipList", "tips", "DETECTORS", "format_value", "plain"]
+__all__ = ["Tip", "TipList", "tips", "DETECTORS", "format_value", "plain", "meeting_cadence"]
 
 
 # --------------------------------------------------------------------------- rendering
@@ -207,14 +207,34 @@ def _tip(rule: Rule, ctx: Context, **kwargs) -> Tip:
 
 
 def introductions(ctx: Context, rule: Rule) -> list[Tip]:
-    """Pairs with no tie who share contacts (common neighbours) or keywords."""
+    """Pairs with no tie worth introducing, ranked by resource allocation on tie strength
+    (Zhou, Lü & Zhang 2009; weighted as Lü & Zhou 2010): ``Σ_z w_az·w_zb / s_z`` over
+    the shared contacts ``z``, so that a contact shared through a hub, whose strength
+    ``s_z`` is spread over many people, counts little.  Cross-sector pairs with shared
+    keywords come first.  The shared contacts shown leave out the network's top hubs (the
+    ``hubs`` people of highest strength); when every shared contact is such a hub the
+    evidence says so."""
+    import scipy.sparse as sp
+
     c = rule.condition
     ids = ctx.vertex_ids
     n = len(ids)
     if n < 2:
         return []
     a = ctx.adjacency
+    g = ctx.graph
+    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    w = (np.asarray(g.es["weight"], dtype=float) if "weight" in g.es.attributes()
+         else np.ones(len(edges)))
+    w = np.where(np.isfinite(w) & (w > 0), w, 0.0)
+    weights = sp.csr_matrix((np.concatenate([w, w]),
+                             (np.concatenate([edges[:, 0], edges[:, 1]]),
+                              np.concatenate([edges[:, 1], edges[:, 0]]))), shape=(n, n))
+    strength = np.asarray(weights.sum(axis=1)).ravel()
+    inverse = sp.diags(np.divide(1.0, strength, out=np.zeros(n), where=strength > 0))
+    allocation = (weights @ inverse @ weights).tocsr()
     common = (a @ a).tocsr()
+    hubs = set(np.argsort(-strength, kind="stable")[:c["hubs"]].tolist())
     # Keyword incidence: actors × keywords; shared keywords by one product.
     vocab: dict[str, int] = {}
     rows, cols = [], []
@@ -222,8 +242,6 @@ def introductions(ctx: Context, rule: Rule) -> list[Tip]:
         for word in ctx.keywords.get(aid, ()):
             rows.append(i)
             cols.append(vocab.setdefault(word, len(vocab)))
-    import scipy.sparse as sp
-
     k = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(vocab), 1)))
     shared = (k @ k.T).tocsr()
     candidates = (common + shared).tocoo()
@@ -238,18 +256,21 @@ def introductions(ctx: Context, rule: Rule) -> list[Tip]:
         return []
     cn = np.asarray(common[i, j]).ravel().astype(int)
     kw = np.asarray(shared[i, j]).ravel().astype(int)
+    ra = np.asarray(allocation[i, j]).ravel()
     ok = (cn >= c["min_common"]) | (kw >= 1)
-    i, j, cn, kw = i[ok], j[ok], cn[ok], kw[ok]
+    i, j, cn, kw, ra = i[ok], j[ok], cn[ok], kw[ok], ra[ok]
     if i.size == 0:
         return []
     sectors = ctx.sectors
     sa = np.array([sectors.get(ids[x]) for x in i], dtype=object)
     sb = np.array([sectors.get(ids[x]) for x in j], dtype=object)
     cross = pd.notna(sa) & pd.notna(sb) & (sa != sb)
-    strength = np.where((cn >= c["strong_common"]) & (kw >= 1), 2,
-                        np.where((cn >= c["strong_common"]) | (kw >= 1), 1, 0))
-    score = strength + cn / max(cn.max(), 1) + kw / max(kw.max(), 1)
-    order = np.lexsort((j, i, -score, -(cross.astype(int) if c["prefer_cross_sector"] else 0)))
+    strength_class = np.where((cn >= c["strong_common"]) & (kw >= 1), 2,
+                              np.where((cn >= c["strong_common"]) | (kw >= 1), 1, 0))
+    score = ra / max(ra.max(), 1e-12) + (kw >= 1)
+    if c["prefer_cross_sector"]:
+        score = score + (cross & (kw >= 1))
+    order = np.lexsort((j, i, -score))
     used: set[int] = set()
     out = []
     variants = {2: "strong", 1: "medium", 0: "light"}
@@ -263,15 +284,22 @@ def introductions(ctx: Context, rule: Rule) -> list[Tip]:
         ida, idb = ids[p], ids[q]
         words = sorted(ctx.keywords.get(ida, frozenset()) & ctx.keywords.get(idb, frozenset()))
         mutual = np.flatnonzero(a[p].multiply(a[q]).toarray().ravel())
-        out.append(_tip(rule, ctx, variant=variants[int(strength[x])],
+        # The shared contacts that carry the introduction: not hubs, strongest share first.
+        own = [m for m in mutual if m not in hubs]
+        own.sort(key=lambda m: -(weights[p, m] * weights[m, q] / max(strength[m], 1e-12)))
+        evidence = {"common_contacts": int(cn[x]),
+                    "common_contact_names": [ctx.name(ids[m]) for m in own[:5]],
+                    "resource_allocation": float(ra[x]),
+                    "shared_keywords": words,
+                    "sector_a": sa[x], "sector_b": sb[x],
+                    "cross_sector": bool(cross[x]), "tie": False}
+        if len(mutual) and not own:
+            del evidence["common_contact_names"]
+            evidence["common_contacts_are_hubs"] = [ctx.name(ids[m]) for m in mutual[:5]]
+        out.append(_tip(rule, ctx, variant=variants[int(strength_class[x])],
                         params={"a": ctx.name(ida), "b": ctx.name(idb),
                                 "keywords": words or "–"},
-                        evidence={"common_contacts": int(cn[x]),
-                                  "common_contact_names": [ctx.name(ids[m]) for m in mutual[:5]],
-                                  "shared_keywords": words,
-                                  "sector_a": sa[x], "sector_b": sb[x],
-                                  "cross_sector": bool(cross[x]), "tie": False},
-                        actors=(ida, idb)))
+                        evidence=evidence, actors=(ida, idb)))
     return out
 
 
@@ -464,29 +492,49 @@ def stage(ctx: Context, rule: Rule) -> list[Tip]:
         return []
     evidence = {"stage": ctx.stage.code}
     evidence.update({k: v for k, v in ctx.stage.evidence.items()})
-    return [_tip(rule, ctx, evidence=evidence)]
+    # Advice to gather the hub people needs hub people: else the wording without them.
+    variant = "no_hubs" if rule.condition["stage"] == "multi_hub" and not evidence.get("hubs") else None
+    return [_tip(rule, ctx, variant=variant, evidence=evidence)]
+
+
+def meeting_cadence(events: pd.DataFrame) -> pd.DataFrame:
+    """Per network: its meeting days (distinct dates of its events), their span and the
+    longest gap between two consecutive meeting days, in days."""
+    events = events.dropna(subset=["date"])
+    rows = []
+    for network, group in events.assign(network=events["network"].fillna("–")).groupby("network"):
+        days = np.sort(pd.to_datetime(group["date"]).dt.normalize().unique())
+        gaps = np.diff(days).astype("timedelta64[D]").astype(int) if len(days) > 1 else np.array([], int)
+        rows.append({"network": network, "events": int(len(group)), "meeting_days": int(len(days)),
+                     "span_days": int(gaps.sum()) if len(gaps) else 0,
+                     "longest_gap_days": int(gaps.max()) if len(gaps) else None})
+    return pd.DataFrame(rows, columns=["network", "events", "meeting_days", "span_days",
+                                       "longest_gap_days"]).set_index("network")
 
 
 def regular_forums(ctx: Context, rule: Rule) -> list[Tip]:
-    """Networks with no forum that meets regularly (same forum in several months)."""
-    events = ctx.data.events.dropna(subset=["date"])
-    if events.empty:
+    """Networks that do not meet at a steady cadence, judged from the dates: a network
+    has a regular forum when it met on at least ``min_meetings`` days over at least
+    ``min_span_days`` with no gap longer than ``max_gap_days`` (so a project's kick-off
+    and review are no forum, and neither is a burst of events followed by silence)."""
+    c = rule.condition
+    cadence = meeting_cadence(ctx.data.events)
+    if cadence.empty:
         return []
-    events = events.assign(network=events["network"].fillna("–"),
-                           stem=events["title"].map(forum_stem).fillna(events["kind"]),
-                           month=events["date"].dt.to_period("M"))
-    months = events.groupby(["network", "stem"])["month"].nunique()
-    regular = months[months >= rule.condition["min_months"]].reset_index()
-    lacking = sorted(set(events["network"]) - set(regular["network"]))
+    steady = ((cadence["meeting_days"] >= c["min_meetings"]) & (cadence["span_days"] >= c["min_span_days"])
+              & (cadence["longest_gap_days"].fillna(10**6) <= c["max_gap_days"]))
+    lacking = sorted(cadence.index[~steady])
     if not lacking:
         return []
-    per = events[events["network"].isin(lacking)].groupby("network")
+    out = cadence.loc[lacking]
+    gap = out["longest_gap_days"].dropna()
     return [_tip(rule, ctx, params={"networks": lacking},
                  evidence={"networks_without_forum": lacking,
-                           "events": int(per.size().sum()),
-                           "months_with_events": int(per["month"].nunique().max()),
-                           "networks_with_forum": sorted(set(regular["network"])),
-                           "min_months": int(rule.condition["min_months"])})]
+                           "meeting_days": [f"{n}: {int(d)}" for n, d in out["meeting_days"].items()],
+                           "longest_gap_days": int(gap.max()) if len(gap) else None,
+                           "networks_with_forum": sorted(cadence.index[steady]),
+                           "min_meetings": int(c["min_meetings"]),
+                           "max_gap_days": int(c["max_gap_days"])})]
 
 
 def contact_list(ctx: Context, rule: Rule) -> list[Tip]:
@@ -502,6 +550,27 @@ def contact_list(ctx: Context, rule: Rule) -> list[Tip]:
     return [_tip(rule, ctx, params={"count": int(missing.sum())},
                  evidence={"without_contact": int(missing.sum()), "actors": int(len(actors)),
                            "without_contact_share": share})]
+
+
+def low_response(ctx: Context, rule: Rule) -> list[Tip]:
+    """The round's response rate is under the threshold: its results are uncertain.
+    The evidence holds the rate, the central people who did not answer and the lowest
+    response by sector (suppressed groups left out); never names."""
+    r = ctx.response
+    if r is None or not r.actors or r.response_rate >= rule.condition["below"]:
+        return []
+    evidence = {"round": r.round, "respondents": r.respondents, "actors": r.actors,
+                "response_rate": float(r.response_rate), "threshold_rate": float(rule.condition["below"]),
+                "central_non_respondents": f"{r.central_non_respondents}/{r.central}"}
+    sectors = r.groups[(r.groups["by"] == "sector") & ~r.groups["suppressed"].astype(bool)]
+    if len(sectors):
+        low = sectors.sort_values("response_rate", kind="stable").iloc[0]
+        evidence["lowest_sector"] = low["group"]
+        evidence["lowest_sector_rate"] = float(low["response_rate"])
+    hidden = ("groups",) if r.groups["suppressed"].astype(bool).any() else ()
+    return [_tip(rule, ctx, params={"round": r.round, "respondents": r.respondents,
+                                    "actors": r.actors},
+                 evidence=evidence, suppressed=hidden)]
 
 
 def assessment_item(ctx: Context, rule: Rule) -> list[Tip]:
@@ -521,12 +590,27 @@ def assessment_item(ctx: Context, rule: Rule) -> list[Tip]:
         if not ch["suppressed"]:
             evidence.update({"previous_round": ctx.change.before, "change": float(ch["change"]),
                              "ci_low": float(ch["ci_low"]), "ci_high": float(ch["ci_high"])})
+    low = rule_low_response(ctx)
+    if low is not None:  # results of a round answered by few are uncertain
+        evidence["uncertain_response_rate"] = low
     by_sector = a.group_scores("sector", item)  # suppressed groups are not in it
     if len(by_sector):
         low = by_sector.sort_values(kind="stable")
         evidence["lowest_sector"] = low.index[0]
         evidence["lowest_sector_mean"] = float(low.iloc[0])
     return [_tip(rule, ctx, params={"item": item}, evidence=evidence)]
+
+
+def rule_low_response(ctx: Context) -> float | None:
+    """The response rate of the round in use when it is under the ``low_response``
+    threshold, else ``None``."""
+    from .rules import rule as find_rule
+
+    r = ctx.response
+    below = find_rule("low_response").condition["below"]
+    if r is None or not r.actors or r.response_rate >= below:
+        return None
+    return float(r.response_rate)
 
 
 #: Detector name → function(context, rule) → list of tips.
@@ -541,11 +625,12 @@ DETECTORS = {
     "regular_forums": regular_forums,
     "contact_list": contact_list,
     "assessment_item": assessment_item,
+    "low_response": low_response,
 }
 
 
 def tips(data: NetworkData | Analysis | Context, *, rules=RULES, round: str | None = None,
-         min_group: int = 5, seed: int | None = None) -> TipList:
+         min_group: int = 5, seed: int | None = None, period=None) -> TipList:
     """Every tip the rules find in ``data``, most urgent first.
 
     Parameters
@@ -561,9 +646,13 @@ def tips(data: NetworkData | Analysis | Context, *, rules=RULES, round: str | No
         Figures of smaller groups are left out of the evidence.
     seed : int, optional
         Seed of communities and the bootstrap (default: the analysis's, or 0).
+    period : str, optional
+        ``"FROM:TO"``: tips for the network of that period, with the latest round
+        answered within it (see :meth:`Context.from_data`); an empty period is a
+        :class:`~verkostolab.errors.PeriodError` naming the data's range.
     """
     ctx = data if isinstance(data, Context) else Context.from_data(
-        data, round=round, min_group=min_group, seed=seed)
+        data, round=round, min_group=min_group, seed=seed, period=period)
     found = []
     for order, r in enumerate(rules):
         for tip in DETECTORS[r.detector](ctx, r):

@@ -238,6 +238,9 @@ class EvaluationApp:
         lang = self.texts.lang
         parts = [f"<h2>{html.escape(self.texts('apps.evaluation.results'))}</h2>",
                  f"<pre style='white-space:pre-wrap;font-size:1.05em'>{html.escape(evaluation.render(lang))}</pre>",
+                 # who answered (rates by group, small groups hidden; never names)
+                 (f"<pre class='vl-response' style='white-space:pre-wrap'>"
+                  f"{html.escape(context.response.render(lang))}</pre>" if context.response is not None else ""),
                  f"<h2>{html.escape(self.texts('advice.tips'))}</h2>",
                  f"<pre style='white-space:pre-wrap;font-size:1.05em'>{html.escape(found.render(lang))}</pre>"]
         return "".join(parts)

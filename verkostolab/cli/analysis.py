@@ -29,9 +29,11 @@ __all__ = ["measures_command", "change_command", "picture_command", "COMMANDS"]
 def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
     from ..measures import analyse
     from ..notebook import estimate_sentence
+    from ..measures.change import check_period
 
     lang = _lang(ctx)
     data = _load(paths, store_url)
+    check_period(data, period)  # an empty period is an error naming the data's range
     analysis = analyse(data, level=level, period=period, seed=seed)
     nodes, summary, stage = analysis.nodes, analysis.summary, analysis.stage
     # The network figures, the stage and its evidence, the level and the estimated measures.
@@ -50,6 +52,8 @@ def measures_command(ctx, paths, store_url, level, period, seed, top, as_json):
         shown = "-" if _jsonable(value) is None else (format_number(value, lang, 3)
                                                       if isinstance(value, float) else value)
         click.echo(f"  {t(f'measure.{key}', lang):<44} {shown:>8}")
+    if _jsonable(summary.to_dict().get("reciprocity")) is not None:
+        click.echo("  " + t("measures.reciprocity_caveat", lang))
     click.echo(f"  {t('measure.stage', lang):<44} {stage.label(lang)}")
     click.echo("  " + stage.explain(lang))
     sourced = [k for k, how in network["estimated"].items() if "sources" in how]

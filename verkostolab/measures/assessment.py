@@ -44,6 +44,8 @@ from ..i18n import format_number, format_percent, t
 from ..tables.schema import ASSESSMENT_ITEMS
 
 __all__ = [
+    "ResponseDiagnostics",
+    "response_diagnostics",
     "DIMENSIONS",
     "ITEMS",
     "GROUPINGS",
@@ -480,3 +482,119 @@ def compare_rounds(data: NetworkData, before: str | None = None, after: str | No
                          "suppressed": h})
     table = pd.DataFrame(rows)
     return RoundChange(str(before), str(after), table, by, level, resamples, seed, min_group)
+
+
+# --------------------------------------------------------------------------- response
+@dataclass
+class ResponseDiagnostics:
+    """Who answered a round: the response rate overall and by sector and organisation.
+
+    Groups with fewer than ``min_group`` people are suppressed (with enough of the next
+    smallest that their total cannot be worked out).  ``central_non_respondents``
+    counts the central people (given to :func:`response_diagnostics`) who did not
+    answer.  ``non_respondents`` holds their ids and is for the coordinator only: it is
+    never shown in a report.
+    """
+
+    round: str
+    respondents: int
+    actors: int
+    response_rate: float
+    groups: pd.DataFrame
+    central: int
+    central_non_respondents: int
+    non_respondents: tuple = ()
+    min_group: int = MIN_GROUP
+
+    def to_dict(self) -> dict:
+        """Plain values without the names of non-respondents."""
+        return {"round": self.round, "respondents": self.respondents, "actors": self.actors,
+                "response_rate": _clean(self.response_rate), "central": self.central,
+                "central_non_respondents": self.central_non_respondents,
+                "min_group": self.min_group,
+                "groups": [{k: (bool(v) if k == "suppressed" else _clean(v)) for k, v in row.items()}
+                           for row in self.groups.to_dict(orient="records")]}
+
+    def render(self, lang: str | None = None) -> str:
+        lines = [t("assess.response_rate.title", lang, round=self.round,
+                   respondents=self.respondents, actors=self.actors,
+                   rate=f"{self.response_rate:.0%}" if self.actors else "–")]
+        if self.central:
+            lines.append(t("assess.response_rate.central", lang, missing=self.central_non_respondents,
+                           central=self.central))
+        for by, frame in self.groups.groupby("by", sort=False):
+            shown = frame[~frame["suppressed"].astype(bool)]
+            cells = ", ".join(f"{row.label} {row.respondents:.0f}/{row.group_size:.0f} ({row.response_rate:.0%})"
+                              for row in shown.itertuples())
+            hidden = int(frame["suppressed"].astype(bool).sum())
+            line = f"  {t(f'advice.grouping.{by}', lang)}: {cells or '–'}"
+            if hidden:
+                line += " " + t("assess.response_rate.suppressed", lang, count=hidden,
+                                min_group=self.min_group)
+            lines.append(line)
+        return "\n".join(lines)
+
+
+def response_diagnostics(data: NetworkData, *, round: str | None = None,
+                         min_group: int = MIN_GROUP, central=None, lang: str | None = None
+                         ) -> ResponseDiagnostics:
+    """The response of ``round`` (default the latest): overall, by sector and by
+    organisation (the people of a group are the network's actors in it; groups under
+    ``min_group`` people are suppressed), and how many of ``central`` (actor ids; by
+    default the top fifth of the person network by tie strength) did not answer.
+
+    >>> from verkostolab.datasets import load_sample
+    >>> r = response_diagnostics(load_sample(), round="2024-syksy")
+    >>> r.respondents, r.actors
+    (42, 60)
+    """
+    rounds = _rounds(data)
+    if not rounds:
+        raise ParameterError("error.no_assessments")
+    if round is None:
+        round = rounds[-1]
+    elif round not in rounds:
+        raise RoundError("error.unknown_round", value=round, allowed=", ".join(rounds))
+    answered = set(data.assessments.loc[data.assessments["round"].astype(str) == round,
+                                        "respondent"].astype(str))
+    ids = data.actors["actor_id"].astype(str)
+    actors = len(ids)
+    respondents = len(answered & set(ids))
+    names = dict(zip(data.organisations["organisation_id"].astype(str),
+                     data.organisations["name"].astype(str)))
+    frames = []
+    for by in ("sector", "organisation"):
+        member = respondent_groups(data, by)
+        member = member.assign(answered=member["respondent"].isin(answered))
+        sizes = member.groupby("group")["respondent"].size()
+        got = member.groupby("group")["answered"].sum()
+        hidden = _suppress_partition(sizes, min_group)
+        frame = pd.DataFrame({"by": by, "group": sizes.index, "group_size": sizes.to_numpy(dtype=float),
+                              "respondents": got.reindex(sizes.index).to_numpy(dtype=float)})
+        frame["response_rate"] = frame["respondents"] / frame["group_size"]
+        frame["suppressed"] = frame["group"].map(hidden).astype(bool).to_numpy()
+        frame.loc[frame["suppressed"], ["group_size", "respondents", "response_rate"]] = np.nan
+        if by == "sector":
+            frame["label"] = [_label_of("sector", g, lang) for g in frame["group"]]
+        else:
+            frame["label"] = [names.get(str(g), str(g)) for g in frame["group"]]
+        frames.append(frame)
+    groups = pd.concat(frames, ignore_index=True)
+    if central is None:
+        from .analysis import analyse
+
+        nodes = analyse(data).nodes
+        k = max(1, len(nodes) // 5)
+        central = nodes["strength"].sort_values(ascending=False, kind="stable").index[:k] if len(nodes) else []
+    central = [str(c) for c in central]
+    missing = sorted(set(ids) - answered)
+    return ResponseDiagnostics(round, respondents, actors, respondents / actors if actors else np.nan,
+                               groups, len(central), sum(c not in answered for c in central),
+                               tuple(missing), min_group)
+
+
+def _label_of(vocab: str, code, lang) -> str:
+    try:
+        return t(f"{vocab}.{code}", lang)
+    except KeyError:
+        return str(code)

@@ -316,7 +316,9 @@ def compare_periods(data: NetworkData, before=None, after=None, *, tolerance: fl
     if goals:
         from .goals import measure_goals
 
-        change.goals = measure_goals(data, before, after, **build_options)
+        # The analyses' graphs are the person networks of the periods (active people).
+        change.goals = measure_goals(data, before, after, graphs={before: g_before.graph, after: g_after.graph},
+                                     **build_options)
     return change
 
 

@@ -43,13 +43,14 @@ def _key(indicator) -> str | None:
     return key if key in GOAL_MEASURES else None
 
 
-def goal_measure(data: NetworkData, measure: str, period=None, **build_options) -> float:
+def goal_measure(data: NetworkData, measure: str, period=None, *, graph=None, **build_options) -> float:
     """The value of one of :data:`GOAL_MEASURES` in ``period`` of ``data`` (NaN when the
     data do not hold what it needs, e.g. no ratings for ``mean_trust``).
 
     People and ties are those of the person network of the period (its active people);
     ratings are the reported ties dated in the period; ``response_rate`` is the share of
-    actors who answered an assessment dated in the period.
+    actors who answered an assessment dated in the period.  ``graph``, when given, is
+    the person network of the period already built (e.g. by an analysis of it).
     """
     from ..graphs import build_graph
 
@@ -80,7 +81,7 @@ def goal_measure(data: NetworkData, measure: str, period=None, **build_options) 
             people = co.participation["actor_id"].unique()
             return float(sectors.reindex(people).dropna().nunique())
         return float(build_graph(co, nodes="active", **build_options).ecount())
-    g = build_graph(part, nodes="active", **build_options)
+    g = graph if graph is not None else build_graph(part, nodes="active", **build_options)
     if measure == "actors":
         return float(g.vcount())
     if measure == "organisations":
@@ -108,7 +109,7 @@ def _number(value) -> float | None:
     return None if np.isnan(out) else out
 
 
-def measure_goals(data: NetworkData, before, after, **build_options) -> list[dict]:
+def measure_goals(data: NetworkData, before, after, *, graphs=None, **build_options) -> list[dict]:
     """Each goal of ``data`` measured in the periods ``before`` and ``after``.
 
     One dict per goal: ``goal_id``, ``title``, ``indicator``, ``measure`` (the measure it
@@ -116,7 +117,8 @@ def measure_goals(data: NetworkData, before, after, **build_options) -> list[dic
     ``before``), ``before`` (the value in ``before``), ``current`` (the value in
     ``after``; None when not measurable), ``target`` and ``progress`` (share of the way
     from baseline to target; None without both).  ``before`` may be None (then the
-    typed baseline alone is the baseline).
+    typed baseline alone is the baseline).  ``graphs`` maps a period to its person
+    network when already built (so that the graphs are not built again).
     """
     out = []
     for goal in data.goals.to_dict(orient="records"):
@@ -127,8 +129,10 @@ def measure_goals(data: NetworkData, before, after, **build_options) -> list[dic
                "measure": measure, "measurable": measure is not None, "baseline": baseline,
                "before": None, "current": None, "target": target, "progress": None}
         if measure is not None:
-            earlier = _number(goal_measure(data, measure, before, **build_options)) if before is not None else None
-            current = _number(goal_measure(data, measure, after, **build_options))
+            graphs = graphs or {}
+            earlier = (_number(goal_measure(data, measure, before, graph=graphs.get(before), **build_options))
+                       if before is not None else None)
+            current = _number(goal_measure(data, measure, after, graph=graphs.get(after), **build_options))
             row["before"], row["current"] = earlier, current
             if baseline is None:
                 row["baseline"] = baseline = earlier

@@ -2,7 +2,9 @@
 
 1. ``fragments`` — scattered fragments: no component holds half of the people.
 2. ``hub_and_spoke`` — a single hub: one person carries the network (Freeman degree
-   centralisation ≥ 0.5, or one person lies on at least half of all shortest paths,
+   centralisation on tie strength ≥ 0.5: ``Σ(max s − s_i) / ((n−2)·W)`` with ``s`` the
+   strengths and ``W`` the total tie weight, 1 for a star and Freeman's own figure when
+   every tie weighs the same, or one person lies on at least half of all shortest paths,
    normalised betweenness ≥ 0.5; above 5,000 people the betweenness of ``nodes``, or
    the same pair-sampled estimate as :func:`~verkostolab.measures.node_measures`, whose
    stated ε is far below the 0.5 that decides).
@@ -27,7 +29,7 @@ import pandas as pd
 
 from ..i18n import format_number, format_percent, t
 
-__all__ = ["Stage", "STAGES", "network_stage", "core_members"]
+__all__ = ["Stage", "STAGES", "network_stage", "core_members", "strength_centralisation"]
 
 STAGES = ("fragments", "hub_and_spoke", "multi_hub", "core_periphery")
 
@@ -82,6 +84,30 @@ def core_members(graph: ig.Graph) -> np.ndarray:
     return coreness >= k
 
 
+def strength_centralisation(graph: ig.Graph) -> float:
+    """Freeman's degree centralisation on tie strength (the ``weight`` attribute, else
+    1 per tie): ``Σ(max s − s_i) / ((n−2)·W)``, where ``W`` is the total tie weight; the
+    denominator is the figure of a star of the same total weight, so a star gives 1 and
+    with equal weights this is Freeman's ``Σ(max d − d_i) / ((n−1)(n−2))``.
+
+    >>> star = ig.Graph.Star(5)
+    >>> star.es["weight"] = [1.0, 2.0, 3.0, 4.0]
+    >>> strength_centralisation(star)
+    1.0
+    >>> round(strength_centralisation(ig.Graph.Ring(6)), 3)
+    0.0
+    """
+    n = graph.vcount()
+    if n <= 2 or graph.ecount() == 0:
+        return 0.0
+    weights = graph.es["weight"] if "weight" in graph.es.attributes() else None
+    s = np.asarray(graph.strength(weights=weights), dtype=float)
+    total = s.sum() / 2
+    if total <= 0:
+        return 0.0
+    return float((s.max() - s).sum() / ((n - 2) * total))
+
+
 def network_stage(graph: ig.Graph, nodes: pd.DataFrame | None = None,
                   summary=None) -> Stage:
     """Classify ``graph`` into one of :data:`STAGES` (see the module text)."""
@@ -91,7 +117,7 @@ def network_stage(graph: ig.Graph, nodes: pd.DataFrame | None = None,
     sizes = graph.connected_components().sizes()
     largest = max(sizes) / n
     degrees = np.asarray(graph.degree(), dtype=float)
-    centralisation = float((degrees.max() - degrees).sum() / ((n - 1) * (n - 2))) if n > 2 else 0.0
+    centralisation = strength_centralisation(graph)
     if nodes is not None and "betweenness" in nodes:
         top_betweenness = float(nodes["betweenness"].max())  # the same (estimated) values
     else:
