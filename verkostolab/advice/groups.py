@@ -97,10 +97,11 @@ def met_pairs(data: NetworkData) -> frozenset:
     return frozenset(_pair(a, b) for a, b in zip(ties["source"], ties["target"]))
 
 
-def _keyword_matrix(actors: pd.DataFrame, ids: list[str]) -> np.ndarray:
+def _keyword_matrix(actors: pd.DataFrame, ids: list[str], *, with_role: bool = True) -> np.ndarray:
+    """One row per person of ``ids``, one column per keyword (1 where the person has it)."""
     from .context import keyword_sets
 
-    sets = keyword_sets(actors, with_role=True)
+    sets = keyword_sets(actors, with_role=with_role)
     words = [sets.get(i, frozenset()) for i in ids]
     vocab = {w: k for k, w in enumerate(sorted(set().union(*words)))} if words else {}
     k = np.zeros((len(ids), max(len(vocab), 1)))
@@ -132,15 +133,7 @@ def _mode_cost(data: NetworkData, ids: list[str], mode: str) -> np.ndarray:
         same_org = (org[:, None] == org[None, :]) & pd.notna(org)[:, None]
         cost = same_sector * 1.0 + same_org * 2.0
     elif mode == "similar":
-        from .context import keyword_sets
-
-        sets = keyword_sets(data.actors)
-        words = [sets.get(i, frozenset()) for i in ids]
-        vocab = {w: k for k, w in enumerate(sorted(set().union(*words)))} if words else {}
-        k = np.zeros((len(ids), max(len(vocab), 1)))
-        for row, ws in enumerate(words):
-            for w in ws:
-                k[row, vocab[w]] = 1.0
+        k = _keyword_matrix(data.actors, ids, with_role=False)
         inter = k @ k.T
         sizes = k.sum(axis=1)
         union = sizes[:, None] + sizes[None, :] - inter
