@@ -148,6 +148,9 @@ def contradictions(tip, data) -> list[str]:
     elif tip.rule == "broker":
         if tip.variant == "cut" and e["cut_off"] < 1:
             out.append("cut variant with nobody cut off")
+        if ("path_length_after" in e and "path_length_before" in e
+                and e["path_length_after"] < e["path_length_before"]):
+            out.append("a broker whose leaving would shorten the paths")
         if tip.variant == "paths" and e["path_length_after"] < e["path_length_before"] * (1 + c["path_increase"]):
             out.append("paths variant without longer paths")
         if tip.variant == "sole" and not e["sole_links"]:

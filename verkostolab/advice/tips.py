@@ -369,13 +369,15 @@ def brokers(ctx: Context, rule: Rule) -> list[Tip]:
         if cut_off < 1 and increase < c["path_increase"] and not sole:
             continue
         variant = "cut" if cut_off >= 1 else ("sole" if sole else "paths")
+        evidence = {"betweenness": float(row["betweenness"]), "cut_off": cut_off,
+                    "sole_links": [s.replace(" – ", "–") for s in sole]}
+        if variant != "cut":
+            # Path lengths speak only when nobody is cut off: the people cut off leave
+            # the average, which can then look shorter although the network broke apart.
+            evidence.update(path_length_before=float(apl_before), path_length_after=float(apl_after))
         out.append(_tip(rule, ctx, variant=variant,
                         params={"name": ctx.name(person), "cut_off": cut_off},
-                        evidence={"betweenness": float(row["betweenness"]), "cut_off": cut_off,
-                                  "path_length_before": float(apl_before),
-                                  "path_length_after": float(apl_after),
-                                  "sole_links": [s.replace(" – ", "–") for s in sole]},
-                        actors=(str(person),)))
+                        evidence=evidence, actors=(str(person),)))
     return out
 
 
