@@ -241,7 +241,8 @@ def test_workshop_serves_the_packaged_apps(installed, empty):
         assert (empty / "verkostolab-data" / "workshop.sqlite").is_file()
         # Voilà serves the installed package's apps, and their kernels run the fresh Python
         apps = site / "verkostolab" / "apps" / "notebooks"
-        voila = [c for c in psutil.Process(proc.pid).children() if "voila" in c.cmdline()]
+        voila = [c for c in psutil.Process(proc.pid).children()
+                 if "verkostolab.workshop.voila_main" in c.cmdline()]  # Voilà behind the Host check
         assert len(voila) == 1 and Path(voila[0].cwd()) == apps and str(apps) in voila[0].cmdline()
         kernels = [c for c in voila[0].children(recursive=True) if "ipykernel_launcher" in c.cmdline()]
         assert kernels and all(k.cmdline()[0] == str(bin_dir / "python") for k in kernels)

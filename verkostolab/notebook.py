@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .i18n import catalogue, default_lang, format_number, shown_source, t
+from .i18n import catalogue, default_lang, format_number, format_percent, format_value, shown_source, t
 
 __all__ = ["heading", "text", "summary_table", "measure_table", "top_table", "stage_markdown",
            "goals_table",
@@ -109,20 +109,29 @@ def goals_table(goals, lang: str | None = None) -> pd.DataFrame:
     :func:`~verkostolab.measures.measure_goals`), one row per goal with translated
     headings; a free-text indicator says it is not measurable, with no number made up."""
     lang = lang or default_lang()
+
+    def num(v):
+        return format_value(v, lang)
+
+    def indicator(g):
+        if g.get("measure"):
+            try:
+                return t(f"goals.measure.{g['measure']}", lang)
+            except KeyError:
+                pass
+        return g["indicator"] or "–"
+
     rows = []
     for g in goals:
-        def num(v):
-            return "–" if v is None else round(float(v), 3)
-
         measured = bool(g["measurable"])
         rows.append({
             t("nb.goal.title", lang): g["title"],
-            t("nb.goal.indicator", lang): g["indicator"] or "–",
+            t("nb.goal.indicator", lang): indicator(g),
             t("nb.goal.baseline", lang): num(g["baseline"]),
             t("nb.goal.current", lang): num(g["current"]) if measured else t("nb.goal.not_measurable", lang),
             t("nb.goal.target", lang): num(g["target"]),
-            t("nb.goal.progress", lang): (f"{g['progress']:.0%}" if measured and g["progress"] is not None
-                                          else "–"),
+            t("nb.goal.progress", lang): (format_percent(g["progress"], lang)
+                                          if measured and g["progress"] is not None else "–"),
         })
     return pd.DataFrame(rows)
 

@@ -19,6 +19,16 @@ from verkostolab.store import Store
 from verkostolab.tables.data import NetworkData
 
 SPRING = "2025-01:2025-05"
+AS_TYPED = {"G1": "Sitoutuminen yhteiseen visioon", "G2": "Sektorirajat ylittävät suhteet (kpl)",
+            "G4": "Sivuvirtojen hyödyntäjät", "G5": "Luottamus palvelupolulla"}
+
+
+def _as_typed() -> NetworkData:
+    """The sample with its goals' indicators as a network first types them: free text."""
+    sample = load_sample()
+    goals = sample.goals.copy()
+    goals["indicator"] = [AS_TYPED.get(g, i) for g, i in zip(goals["goal_id"], goals["indicator"])]
+    return sample.replace(goals=goals)
 
 
 def test_every_suggested_indicator_is_a_goal_measure():
@@ -27,7 +37,7 @@ def test_every_suggested_indicator_is_a_goal_measure():
 
 
 def test_free_text_goals_get_measurable_indicators_with_todays_baseline():
-    data = load_sample()
+    data = _as_typed()
     assert not any(g["measurable"] for g in measure_goals(data, None, SPRING))  # as written
     goals = propose_goals(data, period=SPRING).set_index("goal_id")
     assert goals.loc["G1", "indicator"] == "mean_commitment"  # shared vision
@@ -64,7 +74,7 @@ def test_what_the_data_cannot_measure_is_said_and_not_made_up():
 
 
 def test_goals_written_into_a_workbook_and_a_store(tmp_path):
-    data = load_sample()
+    data = _as_typed()
     goals = propose_goals(data, period=SPRING)
     path = save_goals(data, goals, str(tmp_path / "verkosto.xlsx"), lang="fi")
     back = read(path).goals.set_index("goal_id")
@@ -82,3 +92,23 @@ def test_goals_written_into_a_workbook_and_a_store(tmp_path):
     with pytest.raises(InputError):
         save_goals(data, bad, "store", store=url)
     assert Store(url).load().goals.set_index("goal_id").loc["G1", "indicator"] == "mean_commitment"
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_measured_goals_table_speaks_the_language(lang):
+    """Indicators by their names, numbers as the language writes them, one column per heading."""
+    from verkostolab.i18n import t
+    from verkostolab.notebook import goals_table
+
+    table = goals_table(measure_goals(load_sample(), "2024-09:2024-12", SPRING), lang)
+    assert table.columns.is_unique and len(table.columns) == 6
+    rows = table.set_index(t("nb.goal.title", lang))
+    trust = rows.loc["Luottamus kantaa yhteiseen palvelupolkuun"]
+    assert trust[t("nb.goal.indicator", lang)] == t("goals.measure.mean_trust", lang)
+    decimal = "," if lang in ("fi", "sv") else "."
+    assert trust[t("nb.goal.target", lang)] == f"3{decimal}80"
+    assert trust[t("nb.goal.progress", lang)] == ("70 %" if lang != "en" else "70%")
+    # the free-text indicator is shown as typed and not measured
+    door = rows.loc["Yksi ovi yrityksen kasvupalveluihin"]
+    assert door[t("nb.goal.current", lang)] == t("nb.goal.not_measurable", lang)
+    assert "_" not in " ".join(map(str, table[t("nb.goal.indicator", lang)]))

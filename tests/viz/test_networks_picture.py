@@ -65,7 +65,7 @@ def test_the_sample_through_network_picture_replaces_the_grey_circles():
     assert pic.figure.name == "networks_picture"
     assert pic.figure.title.text.startswith("Verkostojen verkosto")
     assert len(_circles(pic.figure)) == 4
-    assert pic.nodes["spanner"].sum() == 49 and len(pic.nodes) == 60
+    assert pic.nodes["spanner"].sum() == 41 and len(pic.nodes) == 60
     assert "sector unknown" not in str(pic.nodes["sector_label"].tolist())
     assert set(pic.nodes["sector"]) - {"unknown"}  # members coloured by their sectors
     pseud = network_picture(load_sample(), level="network", pseudonymise=True)

@@ -47,7 +47,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..tables.data import NetworkData
-from ..i18n import t
+from ..i18n import format_number, format_percent, t
 
 __all__ = ["SIZES", "MODES", "group_sizes", "met_pairs", "RoundPlan", "plan_rounds"]
 
@@ -352,9 +352,9 @@ class RoundPlan:
             sim = self.similarity(r - 1)
             if sim["pairs"] and sim["same_sector_share"] is not None:
                 lines.append("      " + t("groups.similarity", lang,
-                                          same_sector=f"{sim['same_sector_share']:.0%}",
-                                          same_kind=f"{sim['same_kind_share']:.0%}",
-                                          keywords=f"{sim['mean_shared_keywords']:.1f}"))
+                                          same_sector=format_percent(sim['same_sector_share'], lang),
+                                          same_kind=format_percent(sim['same_kind_share'], lang),
+                                          keywords=format_number(sim['mean_shared_keywords'], lang, 1)))
         lines.append(t("groups.summary", lang, pairs=len(self.pairs()), met=self.met_before(),
                        repeats=self.repeats_across_rounds()))
         return "\n".join(lines)

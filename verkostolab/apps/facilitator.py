@@ -406,21 +406,12 @@ class ImpactApp:
         goals = getattr(self.change, "goals", None) or []
         if not goals:
             return ""
-        def num(v):
-            return "–" if v is None else f"{v:.3g}"
+        from ..notebook import goals_table
 
-        head = "".join(f"<th>{html.escape(self.texts(f'nb.goal.{k}'))}</th>"
-                       for k in ("title", "indicator", "baseline", "current", "target", "progress"))
-        rows = []
-        for g in goals:
-            if g["measurable"]:
-                current = num(g["current"])
-                progress = "–" if g["progress"] is None else f"{g['progress']:.0%}"
-            else:
-                current, progress = self.texts("nb.goal.not_measurable"), "–"
-            cells = [g["title"], g["indicator"] or "–", num(g["baseline"]), current,
-                     num(g["target"]), progress]
-            rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+        table = goals_table(goals, self.texts.lang)
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+        rows = ["<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+                for row in table.itertuples(index=False)]
         return (f"<h3>{html.escape(self.texts('change.goals').rstrip(':'))}</h3>"
                 f"<table class='vl-goals'><tr>{head}</tr>{''.join(rows)}</table>")
 

@@ -17,7 +17,7 @@ choices: :class:`verkostolab.errors.UsageError`), 3 for anything unexpected; nev
 traceback (set ``VERKOSTOLAB_DEBUG=1`` to see one).
 
 >>> sorted(cli.commands)[:4]
-['change', 'check', 'export', 'export-person']
+['change', 'check', 'clock', 'export']
 """
 
 from __future__ import annotations

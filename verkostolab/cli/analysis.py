@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import format_number, shown_source, t
+from ..i18n import format_number, format_percent, format_value, shown_source, t
 from .common import _LANG, _LEVEL, _check_period, _echo_json, _jsonable, _lang, _load, lang_option
 
 __all__ = ["measures_command", "change_command", "picture_command", "COMMANDS"]
@@ -117,11 +117,11 @@ def change_command(ctx, paths, store_url, before, after, dormant_after, seed, as
         click.echo(t("change.goals", lang))
 
         def num(v):
-            return "-" if v is None else f"{v:.3g}"
+            return format_value(v, lang)
 
         for goal in result["goals"]:
             if goal["measurable"]:
-                progress = "-" if goal["progress"] is None else f"{goal['progress']:.0%}"
+                progress = "-" if goal["progress"] is None else format_percent(goal["progress"], lang)
                 click.echo(t("change.goal_measured", lang, title=goal["title"],
                              baseline=num(goal["baseline"]), current=num(goal["current"]),
                              target=num(goal["target"]), progress=progress))

@@ -832,7 +832,7 @@ def generate_sample(seed: int = 2024) -> NetworkData:
     --------
     >>> data = generate_sample()
     >>> data.events.loc[0, "title"]
-    'Tutustuminen #1: samankaltaiset parit'
+    'Tutustuminen #1'
     >>> sorted(data.organisations["sector"].unique())
     ['education', 'politics', 'private', 'public', 'research', 'third_sector']
     """

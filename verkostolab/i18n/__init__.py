@@ -26,7 +26,8 @@ from functools import cache
 from importlib import resources
 
 __all__ = ["LANGUAGES", "DEFAULT_LANG", "t", "catalogue", "catalogue_files", "check_lang",
-           "default_lang", "format_number", "format_percent", "glossary", "shown_source"]
+           "default_lang", "format_number", "format_percent", "format_value", "glossary",
+           "shown_source"]
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANG = "fi"
@@ -111,6 +112,24 @@ def format_number(value, lang: str | None = None, digits: int = 2, *, sign: bool
     else:
         text = f"{float(value):{spec}.{digits}f}"
     return text.replace(".", ",") if lang in _COMMA_LANGUAGES else text
+
+
+def format_value(value, lang: str | None = None) -> str:
+    """A measured value as a reader wants it: ``–`` for none, a whole number without
+    decimals, a share below 1 with three decimals, anything else with two; in the
+    language's decimal sign (:func:`format_number`).
+
+    >>> [format_value(v, "fi") for v in (None, 40.0, 0.70341, 3.5638)]
+    ['–', '40', '0,703', '3,56']
+    """
+    if value is None:
+        return "–"
+    value = float(value)
+    if value != value:  # NaN
+        return "–"
+    if value.is_integer():
+        return format_number(int(value), lang)
+    return format_number(value, lang, 3 if abs(value) < 1 else 2)
 
 
 def format_percent(share, lang: str | None = None, digits: int = 0) -> str:

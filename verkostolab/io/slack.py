@@ -525,6 +525,8 @@ def _read_days(export: _Export, encoding, problems: list) -> tuple[list[_Day], i
         try:
             messages, lines = _json_list(export, name, encoding, "messages")
         except InputError as exc:
+            if any(p.code.startswith("too_large") for p in exc.problems):
+                raise  # a size limit guards the whole archive: not a record to leave out
             problems += exc.problems
             continue
         days.append(_Day(m.group(1), m.group(2), export.display(name), messages, lines))

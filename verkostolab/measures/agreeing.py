@@ -19,7 +19,7 @@ Built on :mod:`verkostolab.measures.goals` (the measures a goal's indicator may 
 >>> from verkostolab.datasets import load_sample
 >>> goals = propose_goals(load_sample(), period="2025-01:2025-05")
 >>> sorted(goals["indicator"].dropna().unique())[:2]
-['co_development_ties', 'cross_sector_share']
+['actors', 'co_development_ties']
 """
 
 from __future__ import annotations

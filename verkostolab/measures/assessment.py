@@ -518,13 +518,14 @@ class ResponseDiagnostics:
     def render(self, lang: str | None = None) -> str:
         lines = [t("assess.response_rate.title", lang, round=self.round,
                    respondents=self.respondents, actors=self.actors,
-                   rate=f"{self.response_rate:.0%}" if self.actors else "–")]
+                   rate=format_percent(self.response_rate, lang) if self.actors else "–")]
         if self.central:
             lines.append(t("assess.response_rate.central", lang, missing=self.central_non_respondents,
                            central=self.central))
         for by, frame in self.groups.groupby("by", sort=False):
             shown = frame[~frame["suppressed"].astype(bool)]
-            cells = ", ".join(f"{row.label} {row.respondents:.0f}/{row.group_size:.0f} ({row.response_rate:.0%})"
+            cells = ", ".join(f"{row.label} {row.respondents:.0f}/{row.group_size:.0f} "
+                              f"({format_percent(row.response_rate, lang)})"
                               for row in shown.itertuples())
             hidden = int(frame["suppressed"].astype(bool).sum())
             line = f"  {t(f'advice.grouping.{by}', lang)}: {cells or '–'}"

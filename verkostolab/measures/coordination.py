@@ -116,10 +116,14 @@ def _rrule_text(cadence: str, dates: list[dt.date]) -> str | None:
     if n < 0.6 * len(dates):
         return None
     _, freq, interval, _ = CADENCES[cadence]
+    if freq == "WEEKLY":  # every third week is not every other week
+        interval = max(1, round(float(pd.Series([(b - a).days for a, b in zip(dates, dates[1:])]).median()) / 7))
     step = f";INTERVAL={interval}" if interval > 1 else ""
     if freq == "WEEKLY":
         return f"FREQ=WEEKLY{step};BYDAY={_WEEKDAYS[day]}"
-    nth = Counter((d.day - 1) // 7 + 1 for d in dates if d.weekday() == day).most_common(1)[0][0]
+    nth, times = Counter((d.day - 1) // 7 + 1 for d in dates if d.weekday() == day).most_common(1)[0]
+    if times < 0.6 * len(dates):
+        return None  # the same weekday but not the same week of the month: no rule says it
     return f"FREQ=MONTHLY{step};BYDAY={nth}{_WEEKDAYS[day]}"
 
 
@@ -145,15 +149,20 @@ def _forum(network: str, events: pd.DataFrame) -> _Forum | None:
     title, count = titles.most_common(1)[0] if titles else (network, 0)
     times = Counter(d.time() for d in events["date"])
     time = times.most_common(1)[0][0]
+    gap = int(round(median))
+    day, n = Counter(d.weekday() for d in days).most_common(1)[0]
+    if rrule is None and n >= 0.6 * len(days) and gap >= 7:
+        gap = 7 * round(median / 7)  # a forum kept on one weekday is projected onto that weekday
     return _Forum(network, title if count >= 2 else network, cadence, rrule,
-                  int(round(median)), None if time == dt.time(0) else time, days[-1], days, rest)
+                  gap, None if time == dt.time(0) else time, days[-1], days, rest)
 
 
 def recurring_forums(data: NetworkData, *, as_of: dt.date | None = None,
                      core: str | None = None) -> pd.DataFrame:
     """The recurring forums (one per network at most) recognised from the events up to
     ``as_of``: ``network``, ``title``, ``cadence`` (weekly, biweekly, monthly,
-    quarterly), ``rrule`` (None when not regular), ``gap`` (median days), ``time``
+    quarterly), ``rrule`` (None when not regular), ``gap`` (median days; whole weeks
+    when the forum keeps one weekday without a rule), ``time``
     (None: all day), ``last`` (date), ``meetings`` (count), ``breaks`` (months without
     meetings), ``core`` (bool)."""
     as_of = as_of or default_as_of(data)

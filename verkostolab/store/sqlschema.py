@@ -3,7 +3,7 @@
 answers, :data:`CONSENT_TABLE`), the schema version in ``meta`` and :meth:`_Schema.create`.
 
 >>> sorted(set(SQL_TABLES) - set(TABLE_ORDER))
-['changes', 'imports', 'meta', 'notes', 'participant_consent']
+['changes', 'imports', 'meta', 'notes', 'participant_claims', 'participant_consent']
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ This is what ``network_picture(data, level="network")`` and ``verkostolab pictur
 >>> from verkostolab.datasets import load_sample
 >>> pic = networks_picture(load_sample(), lang="en")
 >>> int(pic.nodes["spanner"].sum())
-49
+41
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from bokeh.models import (ColumnDataSource, HoverTool, Label, LabelSet, Legend, 
 from bokeh.plotting import figure
 
 from ..graphs import BACKBONE_ALPHA, backbone, project_participation
-from ..i18n import shown_source, t
+from ..i18n import format_percent, shown_source, t
 from ..measures.analysis import Analysis, analyse
 from ..tables.data import NetworkData
 from ..tables.privacy import pseudonymise as pseudonymise_data
@@ -291,7 +291,7 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
     if hidden:
         share = hidden / all_ties
         key = "picture.hidden_backbone" if backbone_alpha is not None else "picture.hidden_weak"
-        notes.append(t(key, lang, hidden=hidden, total=all_ties, share=f"{share:.0%}",
+        notes.append(t(key, lang, hidden=hidden, total=all_ties, share=format_percent(share, lang),
                        alpha=backbone_alpha))
         caption += "\n" + notes[-1]
     fig.add_layout(Label(x=10, y=10, x_units="screen", y_units="screen", text=caption,
