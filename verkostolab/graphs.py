@@ -188,9 +188,18 @@ def project_participation(participation: pd.DataFrame, events: pd.DataFrame | No
         mode = "packed"
         right = sp.csr_matrix((np.repeat(weights + _COUNT_UNIT, sizes), right.indices,
                                right.indptr), shape=right.shape, copy=False)
+    elif (unit := _scaled_unit(weights, np.bincount(right.indices, minlength=n_ac).max(initial=0))):
+        # Positive weights that are not multiples of 2**-10 (Newman's shares 1/(n-1)):
+        # the count still rides above the weight, ``w + unit`` with ``unit`` a power of
+        # two above any pair's Σw; the rounding this costs is bounded far below the
+        # smallest weight (see _scaled_unit), so the count splits off exactly and the
+        # weight keeps about twelve significant digits, in one float64 product.
+        mode = ("scaled", unit)
+        right = sp.csr_matrix((np.repeat(weights + unit, sizes), right.indices, right.indptr),
+                              shape=right.shape, copy=False)
     else:
-        # Other weights (recency factors, negative or huge ones): a complex product,
-        # weight in the real part and count in the imaginary part.
+        # Other weights (negative, tiny or huge ones): a complex product, weight in the
+        # real part and count in the imaginary part.
         mode = "complex"
         right = sp.csr_matrix((np.repeat(weights + 1j, sizes), right.indices, right.indptr),
                               shape=right.shape, copy=False)
@@ -210,7 +219,7 @@ def _upper_pairs(left: sp.csr_matrix, right: sp.csr_matrix, mode: str):
     """``(rows, cols, weight, count)`` of the entries above the diagonal of ``left @ right``.
 
     ``left`` is a 0/1 matrix and ``right`` its transpose, possibly carrying weights
-    (``mode``: ``"unit"``, ``"packed"`` or ``"complex"``, see
+    (``mode``: ``"unit"``, ``"packed"``, ``("scaled", unit)`` or ``"complex"``, see
     :func:`project_participation`).  The product is computed a block of rows at a time
     (about :data:`_BLOCK_WORK` multiply-adds each), and each block's upper entries are
     written straight into the result arrays: the symmetric product (twice the pairs,
@@ -253,6 +262,11 @@ def _upper_pairs(left: sp.csr_matrix, right: sp.csr_matrix, mode: str):
             n_events = np.trunc(values * (1.0 / _COUNT_UNIT))  # exact: power of two
             count[span] = n_events
             weight[span] = values - n_events * _COUNT_UNIT
+        elif isinstance(mode, tuple):  # ("scaled", unit)
+            unit = mode[1]
+            n_events = np.floor(values * (1.0 / unit))  # exact: power of two
+            count[span] = n_events
+            weight[span] = values - n_events * unit
         else:
             weight[span] = values.real
             count[span] = np.rint(values.imag)
@@ -273,6 +287,28 @@ def _packs_exactly(weights: np.ndarray, most_events: int) -> bool:
     return bool(weights.min() >= 0 and most_events < 2 ** 17
                 and weights.max() * most_events < _COUNT_UNIT
                 and np.array_equal(scaled, np.rint(scaled)))
+
+
+def _scaled_unit(weights: np.ndarray, most_events: int) -> float | None:
+    """The power of two ``unit`` for carrying the count above inexact positive weights,
+    or None when they cannot be carried so (then the complex product is used).
+
+    ``unit`` is at least twice the largest Σw a pair can have (``most_events`` times the
+    largest weight).  A pair's sum ``count·unit + Σw`` of ``count`` terms is off by at
+    most ``(count² + count)·unit·2**-52`` (each term and each partial sum rounded once,
+    all below ``2·count·unit``); that is kept below half the smallest weight, so
+    ``floor(sum / unit)`` is the count exactly and ``Σw`` keeps its leading digits.
+    """
+    if not len(weights) or not most_events:
+        return None
+    low, high = float(weights.min()), float(weights.max())
+    if not (np.isfinite(low) and np.isfinite(high) and low > 0):
+        return None
+    unit = 2.0 ** (int(np.ceil(np.log2(high * most_events))) + 1)
+    if unit * most_events >= 2.0 ** 45:
+        return None
+    bound = (most_events ** 2 + most_events) * unit * 2.0 ** -52
+    return unit if bound < low / 2 else None
 
 
 def _grown(array: np.ndarray, size: int, used: int) -> np.ndarray:

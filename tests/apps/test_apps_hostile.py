@@ -20,12 +20,12 @@ from verkostolab.ingest import import_files
 from verkostolab.viz import figure_html
 
 
-@pytest.fixture
-def settings(tmp_path):
+@pytest.fixture(params=["fi", "sv", "en"])
+def settings(tmp_path, request):
     url = f"sqlite:///{tmp_path / 'workshop.sqlite'}"
     folder = write_csv_folder(tmp_path / "verkosto", hostile_tables())
     import_files(Store(url), folder)
-    return AppSettings(store_url=url, lang="fi", facilitator_code="246810")
+    return AppSettings(store_url=url, lang=request.param, facilitator_code="246810")
 
 
 def _html_of(widget) -> list[str]:

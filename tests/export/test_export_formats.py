@@ -94,7 +94,7 @@ def test_sample_round_trip(tmp_path, sample, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
-@pytest.mark.parametrize("lang", ["fi", "en"])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_small_workbook_round_trip(tmp_path, small_workbook, fmt, lang):
     data = read(small_workbook)
     path = tmp_path / f"pieni.{fmt}"

@@ -47,7 +47,7 @@ def test_the_search_finds_what_is_there(data, tmp_path):
     assert leaks(f"<td>{reversed_decomposed}</td>")
 
 
-@pytest.mark.parametrize("lang", ["fi", "en"])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 @pytest.mark.parametrize("fmt,name", [("gexf", "out.gexf"), ("graphml", "out.graphml"),
                                       ("kumu", "kumu.xlsx"), ("workbook", "out.xlsx"),
                                       ("csv", "taulukot")])
@@ -57,7 +57,7 @@ def test_pseudonymised_exports_identify_no_one(data, tmp_path, lang, fmt, name):
 
 
 @pytest.mark.parametrize("level", ["person", "organisation"])
-@pytest.mark.parametrize("lang", ["fi", "en"])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_pseudonymised_picture_identifies_no_one(data, lang, level):
     picture = viz.network_picture(data, lang=lang, level=level, pseudonymise=True, labels="all")
     html = viz.figure_html(picture.figure)
@@ -65,7 +65,7 @@ def test_pseudonymised_picture_identifies_no_one(data, lang, level):
     assert "sanna_aijala" not in html  # the source's name
 
 
-@pytest.mark.parametrize("lang", ["fi", "en"])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_pseudonymised_data_as_json_identifies_no_one(data, lang):
     shown = vl.pseudonymise(data, lang=lang)
     tables = {name: json.loads(shown.table(name).to_json(orient="records", force_ascii=False, date_format="iso"))

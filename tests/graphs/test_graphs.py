@@ -185,7 +185,7 @@ def test_blocked_projection_matches_a_plain_loop(monkeypatch, block_work, capaci
     modes = []
     inner = build._upper_pairs
     def spy(left, right, mode):
-        modes.append(mode)
+        modes.append(mode[0] if isinstance(mode, tuple) else mode)
         return inner(left, right, mode)
 
     monkeypatch.setattr(build, "_upper_pairs", spy)
@@ -209,7 +209,7 @@ def test_blocked_projection_matches_a_plain_loop(monkeypatch, block_work, capaci
                  for e, k in kind_of.items()}
     plain = _plain_projection(clean, weight_of)
     assert _as_dict(project_participation(part, events, size_weighting="count")) == plain  # exactly
-    # Newman's share 1/(n-1) on top of the kind weights (the complex product).
+    # Newman's share 1/(n-1) on top of the kind weights (count and weight in one float64).
     sizes = clean.drop_duplicates().groupby("event_id").size()
     shared = _as_dict(project_participation(part, events))
     newman = {e: w / max(sizes.get(e, 2) - 1, 1) for e, w in weight_of.items()}
@@ -231,7 +231,9 @@ def test_blocked_projection_matches_a_plain_loop(monkeypatch, block_work, capaci
     by_event = _as_dict(project_participation(part, by="event"))
     flipped = clean.rename(columns={"event_id": "actor_id", "actor_id": "event_id"})
     assert by_event == {k: (float(n), n) for k, (_, n) in _plain_projection(flipped, {}).items()}
-    assert modes == ["unit", "packed", "complex", "complex", "complex", "unit"]
+    # Newman's shares and half-life factors ride with the count in one float64 product
+    # (the count above a power of two); negative weights take the complex product.
+    assert modes == ["unit", "packed", "scaled", "scaled", "complex", "unit"]
 
 
 def test_projection_of_nothing_and_of_lone_people():
@@ -260,3 +262,33 @@ def test_two_layers_and_both_views_of_a_reported_pair(tiny):
     g = build_graph(both)
     edge = g.es[g.get_eid("a", "b")]
     assert edge["knowing_ts"] == 4.0 and edge["met_weight"] == pytest.approx(0.25)
+
+
+def test_scaled_projection_splits_count_and_weight_exactly_on_a_large_log():
+    """Thousands of events of every size, one person at hundreds of them: the count
+    carried above the Newman weights comes back exactly, the weight to 1e-9."""
+    import verkostolab.graphs as build
+
+    rng = np.random.default_rng(7)
+    rows = []
+    for e in range(3000):
+        size = int(rng.integers(2, 120))
+        people = rng.choice(400, size=size, replace=False)
+        rows += [(f"e{e}", f"p{p}") for p in people]
+        rows.append((f"e{e}", "hub"))  # the hub attends every event
+    part = pd.DataFrame(rows, columns=["event_id", "actor_id"])
+    got = project_participation(part).set_index(["source", "target"])
+    ev_size = part.groupby("event_id").size()
+    members = part.groupby("event_id")["actor_id"].apply(list)
+    hub_pairs = {}
+    for e, people in members.items():
+        for p in people:
+            if p != "hub":
+                w, n = hub_pairs.get(p, (0.0, 0))
+                hub_pairs[p] = (w + 1.0 / (ev_size[e] - 1), n + 1)
+    for p, (w, n) in hub_pairs.items():
+        key = (p, "hub") if (p, "hub") in got.index else ("hub", p)
+        assert got.loc[key, "shared_events"] == n
+        assert got.loc[key, "weight"] == pytest.approx(w, rel=1e-9)
+    assert build._scaled_unit(np.array([1e-30, 1.0]), 3000) is None  # too small to carry
+    assert build._scaled_unit(np.array([-0.5, 1.0]), 10) is None

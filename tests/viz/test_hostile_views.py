@@ -94,7 +94,7 @@ def test_show_escapes_names_in_the_notebook_script():
     assert "<\\/script><img src=x onerror=alert(document.title)>" in scripts[-1]
 
 
-@pytest.mark.parametrize("lang", ["fi", "en"])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_default_report_with_hostile_names(hostile_folder, tmp_path, lang):
     out = tmp_path / f"report-{lang}.html"
     folder = hostile_folder
