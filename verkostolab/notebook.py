@@ -391,7 +391,7 @@ CHART_MIN_WIDTH = 560
 
 
 def chart(figure, *, max_width: int | None = None) -> None:
-    """Show a Bokeh figure that keeps its proportions and fits its column: never wider
+    """Show a Bokeh figure that fits its column: never wider
     than ``max_width`` (default its designed width), shrinking to
     :data:`CHART_MIN_WIDTH` (so that it fits an A4 page when printed).  Its title is
     shown above it as text of the page, which wraps (a long title drawn inside the
@@ -406,7 +406,9 @@ def chart(figure, *, max_width: int | None = None) -> None:
         figure.title.text = ""
     width = getattr(figure, "width", None)
     if width:
-        figure.sizing_mode = "scale_width"
+        # A map (picture, clock) keeps its proportions; a bar chart keeps its height,
+        # so that its bars and rotated labels keep their room when it narrows.
+        figure.sizing_mode = "scale_width" if getattr(figure, "match_aspect", False) else "stretch_width"
         figure.max_width = max_width or width
         figure.min_width = min(width, CHART_MIN_WIDTH)
     show(figure)
