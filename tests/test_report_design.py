@@ -120,7 +120,7 @@ OVERFLOW_JS = """(phone) => {
   const bad = [];
   const root = document.documentElement;
   if (root.scrollWidth > root.clientWidth + 1) bad.push('page ' + root.scrollWidth + ' > ' + root.clientWidth);
-  const own = el => el.matches('.vl-table-wrap') ||
+  const own = el => el.matches('.vl-table-wrap, table.dataframe') ||
                     (el.matches('.jp-OutputArea-output') && !!el.querySelector('[data-root-id]'));
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
                      (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
@@ -130,7 +130,7 @@ OVERFLOW_JS = """(phone) => {
     if (cs.display === 'none' || cs.display === 'contents') continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
-    const scroller = el.parentElement && el.parentElement.closest('.vl-table-wrap, .jp-OutputArea-output');
+    const scroller = el.parentElement && el.parentElement.closest('.vl-table-wrap, table.dataframe, .jp-OutputArea-output');
     if (phone && scroller && own(scroller)) continue;  // scrolls inside the report's own box
     let parent = el.parentElement;
     while (parent && getComputedStyle(parent).display === 'contents') parent = parent.parentElement;
