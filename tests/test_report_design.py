@@ -83,6 +83,26 @@ def test_key_figures_with_their_change_in_the_languages_numbers(sample_analysis)
     assert "jämförelse 2024-syksy → 2025-kevät" in tiles
 
 
+def test_title_block_and_tiles_of_a_network_without_assessments_escape_its_names(tmp_path, small_tables):
+    import verkostolab as vl
+    from support.files import write_csv_folder
+    from verkostolab.notebook import title_block
+
+    small_tables["tapahtumat"][1][3] = HOSTILE  # a network's name
+    folder = write_csv_folder(tmp_path / "verkosto", small_tables)
+    data = vl.load(str(folder))
+    block = title_block(data, "en", period="2024-03:2024-05").data
+    assert HOSTILE not in block and "&lt;img src=x onerror=alert(1)&gt;" in block
+    assert "2024-03 – 2024-05" in block and "Networks" in block and "Data source" in block
+    analysis = vl.analyse(data)
+    figures = {f["key"]: f for f in key_figures(data, analysis, None, "fi")}
+    assert figures["people"]["value"] == "3" and figures["organisations"]["value"] == "3"
+    # no assessments and no second period: a dash, and no change made up
+    assert figures["response_rate"]["value"] == "–"
+    assert all(f["delta"] is None and f["between"] is None for f in figures.values())
+    assert "vl-delta" not in key_figure_tiles(data, analysis, None, "fi").data
+
+
 def test_tips_are_cards_with_why_what_to_do_and_evidence_folded(sample_analysis):
     from verkostolab.advice import tips
 
