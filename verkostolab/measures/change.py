@@ -68,6 +68,8 @@ class Change:
     notes: list = field(default_factory=list)
     goals: list = field(default_factory=list)
     chosen: bool = False
+    #: The analyses of the two periods (before, after) when made by :func:`compare_periods`.
+    analyses: tuple = ()
 
     def counts(self) -> dict:
         tie_counts = self.ties["status"].value_counts()
@@ -313,6 +315,7 @@ def compare_periods(data: NetworkData, before=None, after=None, *, tolerance: fl
         reference_date=None if end is None else end - pd.Timedelta(days=1),
         dormant_after=dormant_after)
     change.chosen = chosen
+    change.analyses = (g_before, g_after)
     if goals:
         from .goals import measure_goals
 

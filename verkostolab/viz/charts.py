@@ -33,6 +33,8 @@ __all__ = ["assessment_scores", "evaluation_findings", "ktc_chart", "evaluation_
            "networks_chart", "annual_clock", "KIND_COLOURS"]
 
 DIMENSION_COLOURS = {"knowing": "#56B4E9", "trust": "#009E73", "commitment": "#E69F00"}
+#: The whole network's bars beside the sectors' (a colour no sector has).
+WHOLE_NETWORK_COLOUR = "#4D4D4D"
 #: Colours of event kinds in the annual clock.
 KIND_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
                 "#999999", "#332288", "#88CCEE", "#44AA99", "#117733", "#AA4499", "#882255", "#DDCC77"]
@@ -104,14 +106,16 @@ def ktc_chart(scores: pd.DataFrame, *, lang: str | None = None, min_group: int =
     fig.yaxis.axis_label = t("chart.ktc.mean", lang)
     fig.xaxis.major_label_orientation = 0.9
     step = 0.8 / max(len(groups), 1)
-    palette = list(SECTOR_COLOURS.values())
+    others = [c for c in KIND_COLOURS if c not in SECTOR_COLOURS.values()]
     items_legend = []
     for k, group in enumerate(groups):
         sub = frame[frame["group"] == group]
         src = ColumnDataSource({"x": [(t(f"column.{dims[i]}", lang), labels[i]) for i in sub["item"]],
                                 "mean": sub["mean"].round(2).to_numpy(), "n": sub["n"].to_numpy(),
                                 "group": [group_label[group]] * len(sub)})
-        colour = DIMENSION_COLOURS["trust"] if len(groups) == 1 else palette[k % len(palette)]
+        # One sector palette in every view: a sector's bars are its colour in the picture.
+        colour = (DIMENSION_COLOURS["trust"] if len(groups) == 1 else WHOLE_NETWORK_COLOUR if group == "all"
+                  else SECTOR_COLOURS[group] if group in SECTOR_COLOURS else others[k % len(others)])
         r = fig.vbar(x=dodge("x", -0.4 + step * (k + 0.5), range=fig.x_range), top="mean",
                      width=step * 0.9, source=src, fill_color=colour, line_color=None,
                      name=f"ktc_{group}")
@@ -145,7 +149,11 @@ def evaluation_chart(findings: pd.DataFrame, *, lang: str | None = None, width: 
     src = _source(frame)
     fig.hbar(y="label", right="signed", height=0.7, fill_color="colour", line_color=None, source=src)
     fig.add_tools(HoverTool(tooltips=[("", "@kind_label"), ("", "@label")]))
-    fig.xaxis.visible = False
+    # The axis says which way is which; its numbers (how far past the threshold) stay hidden.
+    fig.xaxis.axis_label = t("chart.evaluation.axis", lang)
+    fig.xaxis.major_label_text_font_size = "0pt"
+    fig.xaxis.major_tick_line_color = None
+    fig.xaxis.minor_tick_line_color = None
     return fig
 
 
