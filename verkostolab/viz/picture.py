@@ -311,12 +311,14 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
         r = _draw_ties(fig, sub, pos, TIE_COLOURS[kind], alpha=0.35 if kind == "met" else 0.6,
                        name=f"ties_{kind}")
         tie_renderers.append(r)
-        legend_items.append(LegendItem(label=t(f"picture.tie.{kind}", lang), renderers=[r]))
+        legend_items.append(LegendItem(label=t(f"picture.tie.{kind}", lang),
+                                       renderers=[_legend_line(fig, r), r]))
     new = ties[ties["new"]]
     if not new.empty:
         r = _draw_ties(fig, new, pos, TIE_COLOURS["new"], alpha=0.9, name="ties_new", dash="dashed")
         tie_renderers.append(r)
-        legend_items.append(LegendItem(label=t("picture.tie.new", lang), renderers=[r]))
+        legend_items.append(LegendItem(label=t("picture.tie.new", lang),
+                                       renderers=[_legend_line(fig, r), r]))
 
     node_renderers = []
     for sector in sector_order:
@@ -505,6 +507,16 @@ def _draw_ties(fig, ties, pos, colour, *, alpha, name, dash="solid"):
     src = ColumnDataSource(columns)
     return fig.segment("x0", "y0", "x1", "y1", source=src, line_width="width", line_color=colour,
                        line_alpha="alpha", line_dash=dash, name=name)
+
+
+def _legend_line(fig, drawn):
+    """An empty line renderer in the look of ``drawn`` with a fixed alpha: the legend
+    draws its first renderer, and the drawn ties' alpha changes with the filters."""
+    g = drawn.glyph
+    width = float(np.median(drawn.data_source.data["width"])) if len(drawn.data_source.data["width"]) else 1.0
+    return fig.segment([np.nan], [np.nan], [np.nan], [np.nan], line_color=g.line_color,
+                       line_alpha=float(drawn.data_source.data["base"][0]), line_width=max(width, 2.0),
+                       line_dash=g.line_dash, name=f"legend_{drawn.name}")
 
 
 def _source(frame: pd.DataFrame) -> ColumnDataSource:
