@@ -189,3 +189,15 @@ def test_two_thousand_people_read_and_draw_in_time(tmp_path):
         active = {i for i, p in picture.nodes["periods"].items() if ",5," in p}
         assert {n["id"] for n in after if n["alpha"] > FADED} == active
     assert blocked == [] and errors == []
+
+
+def test_a_small_picture_reads_too(sample, tmp_path):
+    """The facilitator's side-by-side pictures (560 x 480): the legend goes below."""
+    picture = network_picture(sample, lang="sv", width=560, height=480)
+    path = save_html(picture.layout, tmp_path / "small.html")
+    with offline_page(width=800, height=900) as (page, blocked):
+        open_picture(page, path)
+        (tmp_path / "small.png").write_bytes(page.screenshot(full_page=True))
+        _check_reads(page, picture)
+        assert page.evaluate("() => vl.canvas().width") <= 600
+    assert blocked == []

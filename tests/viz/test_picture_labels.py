@@ -84,3 +84,20 @@ def test_long_titles_wrap_to_the_frame(data):
     assert len(lines) > 1
     px = float(pic.figure.title.text_font_size.rstrip("pt")) / 0.75
     assert all(len(line) * 0.62 * 1.1 * px <= pic.figure.frame_width for line in lines)
+
+
+def test_a_small_picture_puts_its_legend_below(data):
+    small = network_picture(data, width=560, height=480)
+    assert any(m.name == "legend" for m in small.figure.below)
+    assert small.figure.frame_width + 24 + 40 <= 560
+    assert any(m.name == "legend" for m in network_picture(data).figure.right)
+
+
+def test_pseudonymised_page_with_controls_names_no_one(data, monkeypatch):
+    from verkostolab.viz.export import figure_html
+
+    monkeypatch.setenv("VERKOSTOLAB_SALT", "test-salt")
+    html = figure_html(network_picture(data, pseudonymise=True, labels="all").layout)
+    assert "filter_sector" in html and "filter_period" in html
+    for name in data.actors["name"]:
+        assert name not in html

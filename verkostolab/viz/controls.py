@@ -134,6 +134,15 @@ def picture_controls(fig, *, node_renderers, tie_renderers, label_source, nodes,
         r.data_source.selected.js_on_change("indices", callback)
     hint = Div(text=html.escape(t("picture.filter.focus", lang)), name="focus_hint",
                styles={"color": "#444444", "font-size": "10pt"}, width=width or 400)
-    controls = row(*widgets.values(), name="picture_filters") if widgets else None
-    parts = [p for p in (controls, hint, fig) if p is not None]
+    # The controls in rows no wider than the picture (a narrow picture gets two rows).
+    lines, used = [], None
+    for widget in widgets.values():
+        if used is None or used + widget.width + 10 > max(width or 0, 300):
+            lines.append([])
+            used = 0
+        lines[-1].append(widget)
+        used += widget.width + 10
+    controls = [row(*line, name="picture_filters" if i == 0 else f"picture_filters_{i}")
+                for i, line in enumerate(lines)]
+    parts = [*controls, hint, fig]
     return column(*parts, name="picture_layout"), widgets

@@ -260,6 +260,11 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
     ncols = max(1, -(-len(legend_texts) * row_px // max(1, frame_height - 24)))
     col_px = 40 + CHAR_EM * (10 / 0.75) * max((len(x) for x in legend_texts), default=0)
     legend_px = int(ncols * col_px + 24)
+    # Beside the frame when it leaves the network most of the width, else below it.
+    legend_side = "right" if legend_px <= 0.45 * width else "below"
+    if legend_side == "below":
+        ncols = max(1, int((width - 64) // col_px))
+        legend_px = 0
     frame_width = max(220, width - legend_px - 24 - 40)  # the toolbar: 40 px on the right
     canvas_px = frame_width + legend_px
     fig = figure(frame_width=frame_width, frame_height=frame_height,
@@ -385,7 +390,7 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
                     label_text_font_size="10pt", glyph_height=18, glyph_width=22, label_height=18,
                     spacing=2,
                     ncols=ncols, name="legend")
-    fig.add_layout(legend, "right")
+    fig.add_layout(legend, legend_side)
     count_text = t("picture.nodes_ties", lang, nodes=len(nodes), ties=len(ties))
     size_text = t("picture.size_by", lang, measure=t(f"measure.{size_by}", lang) if size_by != "coreness" and size_by != "effective_size" else size_by)
     caption = [f"{count_text} · {size_text}"]
