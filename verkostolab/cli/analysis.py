@@ -159,7 +159,8 @@ def picture_command(ctx, paths, store_url, period, level, size_by, min_weight, p
     if suffix == ".png":
         save_png(picture.figure, out)
     else:
-        save_html(picture.figure, out, title=picture.figure.title.text)
+        save_html(picture.layout if picture.layout is not None else picture.figure, out,
+                  title=picture.figure.title.text.replace("\n", " "))
     click.echo(t("cli.picture.done", lang, path=out, nodes=len(picture.nodes), ties=len(picture.ties)))
 
 

@@ -20,20 +20,22 @@ SECTOR_COLOURS = {
 }
 #: The deck draws co-development ties in blue.
 TIE_COLOURS = {"met": "#B8B8B8", "reported": "#6E6E6E", "co_development": "#0072B2", "new": "#E7298A"}
+#: One marker per organisation kind (the sector is the fill colour): every kind can be
+#: told apart, also where two kinds share a sector.
 KIND_MARKERS = {
     "company": "circle",
     "association": "square",
+    "foundation": "square_dot",
     "incubator": "triangle",
+    "school": "triangle_pin",
     "network_hub": "diamond",
     "international_hub": "hex",
     "public_body": "inverted_triangle",
-    "municipality": "inverted_triangle",
+    "municipality": "hex_dot",
     "university": "square_pin",
-    "research_institute": "square_pin",
-    "school": "triangle_pin",
+    "research_institute": "circle_dot",
     "political_body": "star",
-    "foundation": "square",
-    "other": "circle",
+    "other": "circle_x",
 }
 
 
