@@ -405,6 +405,8 @@ def chart(figure, *, max_width: int | None = None) -> None:
         display(_html(f'<p class="vl-chart-title">{_esc(title)}</p>'))
         figure.title.text = ""
     width = getattr(figure, "width", None)
+    if getattr(figure, "frame_width", None):
+        width = None  # the picture: its names were placed for its pixels; it scrolls on a phone
     if width:
         # A map (picture, clock) keeps its proportions; a bar chart keeps its height,
         # so that its bars and rotated labels keep their room when it narrows.

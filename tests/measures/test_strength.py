@@ -69,8 +69,8 @@ def test_the_backbone_leaves_out_the_plenary_and_says_how_much():
     assert picture.hidden == g.ecount() - len(picture.ties) == g.ecount() - int(keep.sum())
     assert picture.hidden >= 36  # at least the 6 × 6 plenary ties between the groups
     assert f"{picture.hidden} of {g.ecount()} faint ties hidden" in picture.notes[0]
-    caption = next(r for r in picture.figure.center if getattr(r, "name", None) == "caption")
-    assert "disparity filter" in caption.text
+    caption = next(r for r in picture.figure.below if getattr(r, "name", None) == "caption")
+    assert "disparity filter" in " ".join(caption.text.split())  # wrapped under the plot
     everything = network_picture(data, lang="en", backbone_alpha=None)
     assert len(everything.ties) == g.ecount() and everything.hidden == 0
 

@@ -51,6 +51,8 @@ class NetworksPicture:
     nodes: pd.DataFrame
     ties: pd.DataFrame
     notes: list = field(default_factory=list)
+    #: No controls on the network level: the HTML page is the figure itself.
+    layout: object = None
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         from .export import figure_html
