@@ -112,9 +112,6 @@ def goals_table(goals, lang: str | None = None) -> pd.DataFrame:
     headings; a free-text indicator says it is not measurable, with no number made up."""
     lang = lang or default_lang()
 
-    def num(v):
-        return format_value(v, lang)
-
     def indicator(g):
         if g.get("measure"):
             try:
@@ -129,9 +126,9 @@ def goals_table(goals, lang: str | None = None) -> pd.DataFrame:
         rows.append({
             t("nb.goal.title", lang): g["title"],
             t("nb.goal.indicator", lang): indicator(g),
-            t("nb.goal.baseline", lang): num(g["baseline"]),
-            t("nb.goal.current", lang): num(g["current"]) if measured else t("nb.goal.not_measurable", lang),
-            t("nb.goal.target", lang): num(g["target"]),
+            t("nb.goal.baseline", lang): format_value(g["baseline"], lang),
+            t("nb.goal.current", lang): format_value(g["current"], lang) if measured else t("nb.goal.not_measurable", lang),
+            t("nb.goal.target", lang): format_value(g["target"], lang),
             t("nb.goal.progress", lang): (format_percent(g["progress"], lang)
                                           if measured and g["progress"] is not None else "–"),
         })

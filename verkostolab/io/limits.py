@@ -24,7 +24,7 @@ import os
 
 from ..errors import InputError, Problem
 
-__all__ = ["LIMITS", "limit", "too_large", "read_member"]
+__all__ = ["LIMITS", "LimitError", "limit", "too_large", "read_member"]
 
 #: name -> (environment variable, default)
 LIMITS = {
@@ -48,11 +48,16 @@ def limit(name: str) -> int | None:
     return value if value > 0 else None
 
 
-def too_large(name: str, *, file, value, sheet=None, row=None, column=None) -> InputError:
+class LimitError(InputError):
+    """An exceeded size limit: it guards the whole file, so a lenient reader refuses the
+    file rather than leaving one record out."""
+
+
+def too_large(name: str, *, file, value, sheet=None, row=None, column=None) -> LimitError:
     env, _ = LIMITS[name]
     problem = Problem(f"too_large_{name}", file=str(file), sheet=sheet, row=row, column=column,
                       value=value, params={"limit": limit(name), "env": env})
-    return InputError([problem], source=str(file))
+    return LimitError([problem], source=str(file))
 
 
 def read_member(zf, info, *, file: str, used: list[int]) -> bytes:

@@ -108,7 +108,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .limits import limit, read_member, too_large
+from .limits import LimitError, limit, read_member, too_large
 from ..errors import InputError, Problem
 from ..tables.validation import RawTable, leave_out
 
@@ -524,9 +524,9 @@ def _read_days(export: _Export, encoding, problems: list) -> tuple[list[_Day], i
             continue
         try:
             messages, lines = _json_list(export, name, encoding, "messages")
+        except LimitError:
+            raise  # a size limit guards the whole archive: not a record to leave out
         except InputError as exc:
-            if any(p.code.startswith("too_large") for p in exc.problems):
-                raise  # a size limit guards the whole archive: not a record to leave out
             problems += exc.problems
             continue
         days.append(_Day(m.group(1), m.group(2), export.display(name), messages, lines))

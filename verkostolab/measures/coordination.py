@@ -110,14 +110,14 @@ class _Forum:
     rest: list
 
 
-def _rrule_text(cadence: str, dates: list[dt.date]) -> str | None:
+def _rrule_text(cadence: str, dates: list[dt.date], median: float) -> str | None:
     weekdays = Counter(d.weekday() for d in dates)
     day, n = weekdays.most_common(1)[0]
     if n < 0.6 * len(dates):
         return None
     _, freq, interval, _ = CADENCES[cadence]
     if freq == "WEEKLY":  # every third week is not every other week
-        interval = max(1, round(float(pd.Series([(b - a).days for a, b in zip(dates, dates[1:])]).median()) / 7))
+        interval = max(1, round(median / 7))
     step = f";INTERVAL={interval}" if interval > 1 else ""
     if freq == "WEEKLY":
         return f"FREQ=WEEKLY{step};BYDAY={_WEEKDAYS[day]}"
@@ -142,7 +142,7 @@ def _forum(network: str, events: pd.DataFrame) -> _Forum | None:
     months = sorted({d.month for d in days})
     span = (days[-1].year - days[0].year) * 12 + days[-1].month - days[0].month + 1
     rest = [m for m in range(1, 13) if m not in months] if span >= SEASON_MONTHS else []
-    rrule = _rrule_text(cadence, days)
+    rrule = _rrule_text(cadence, days, median)
     if rrule and rest:
         rrule += ";BYMONTH=" + ",".join(str(m) for m in months)
     titles = Counter(" ".join(str(x).split()) for x in events["title"].dropna())
