@@ -348,9 +348,10 @@ class ImpactApp:
         change = compare_periods(data, before, after)
         # The analyses the comparison made: the pictures build no graph of their own.
         earlier, later = analyse(data, period=before), analyse(data, period=after)
-        first = network_picture(earlier, lang=lang, width=560, height=480, title=before)
+        # The app shows the two figures side by side: no HTML controls to build.
+        first = network_picture(earlier, lang=lang, width=560, height=480, title=before, controls=False)
         second = network_picture(later, lang=lang, width=560, height=480, title=after,
-                                 positions=first.positions, previous=earlier)
+                                 positions=first.positions, previous=earlier, controls=False)
         return {"before": before, "after": after, "change": change, "first": first, "second": second,
                 "notes": self.store.notes()}
 

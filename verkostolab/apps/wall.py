@@ -84,7 +84,8 @@ class WallModel:
                 self.baseline = self.data
             self.picture = network_picture(self.data, lang=self.lang, positions=self.positions,
                                            previous=self.baseline, min_weight=self.min_weight,
-                                           width=1100, height=720, title=" ")
+                                           width=1100, height=720, title=" ",
+                                           controls=False)  # the wall shows the figure alone
             self.positions = self.picture.positions
             return self.picture
 
