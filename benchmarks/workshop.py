@@ -1,10 +1,21 @@
-"""Workshop apps: time to the first usable widget, alone and thirty at once, against a
-minimal Voilà notebook with one widget measured in the same run; and the time from a
-participant's submission to the wall's update.
+"""Workshop: thirty phones joining at once, and the Voilà apps.
 
-    python benchmarks/workshop.py            # full: 30 pages at once
-    python benchmarks/workshop.py --quick    # 6 pages at once
-    python benchmarks/workshop.py --quick --repeats 3   # median of 3 for each single page
+**The room** (issue 17, the default part): ``N`` phones (390×844, one browser context
+each, as separate phones) open the participants' page at once; for each, the seconds
+from navigation until the name field is usable (visible, enabled, its label in the
+workshop's language); the peak memory of the workshop server and everything it started
+(kernels included) meanwhile; and the seconds from a participant's send until the
+projector (1920×1080) shows the new tie.  Side by side, the baseline: the same phones
+opening the Voilà mapping app (a kernel per phone), as every workshop did before.
+Goal: median and max ≤ 3 s with 30 phones, peak memory ≤ 6 GB.
+
+    python benchmarks/workshop.py                       # the room: 30 phones, baseline 30
+    python benchmarks/workshop.py --phones 30 --baseline 10
+    python benchmarks/workshop.py --part voila --quick   # the Voilà apps (issue 7), 6 pages
+
+**The Voilà apps** (``--part voila``): time to the first usable widget, alone and many
+at once, against a minimal Voilà notebook with one widget measured in the same run; and
+the time from a participant's submission to the wall's update.
 
 Runs ``verkostolab workshop`` on 127.0.0.1 (loopback only) with the real app notebooks
 plus ``minimal.ipynb`` (one button) in a temporary folder, and drives Debian's Chromium
@@ -135,12 +146,156 @@ async def run(server, n_pages: int, repeats: int) -> list[tuple]:
     return rows
 
 
+# ------------------------------------------------------------------------ the room
+class PeakMemory:
+    """The largest resident memory of a process and all its descendants, sampled."""
+
+    def __init__(self, pid: int, every: float = 0.1):
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.every = every
+        self.peak = 0
+        self._task = None
+
+    def sample(self) -> int:
+        import psutil
+
+        total = 0
+        for proc in [self.root, *self.root.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
+        self.peak = max(self.peak, total)
+        return total
+
+    async def _loop(self):
+        while True:
+            self.sample()
+            await asyncio.sleep(self.every)
+
+    def __enter__(self):
+        self.peak = 0
+        self._task = asyncio.get_running_loop().create_task(self._loop())
+        return self
+
+    def __exit__(self, *exc):
+        self.sample()
+        self._task.cancel()
+
+
+async def phone_ready(browser, url: str, ready: str) -> float:
+    """Seconds from navigation until ``ready`` (a script returning true) holds."""
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                        has_touch=True)
+    page = await context.new_page()
+    start = time.perf_counter()
+    await page.goto(url, timeout=900_000)
+    await page.wait_for_function(ready, timeout=900_000, polling=50)
+    elapsed = time.perf_counter() - start
+    await context.close()
+    return elapsed
+
+
+#: The room's page is usable: the name field visible, enabled, labelled in Finnish.
+ROOM_READY = """() => { const i = document.querySelector('#join-name');
+  const l = document.querySelector('label[for=join-name]');
+  return !!(i && !i.disabled && i.offsetParent !== null && l && l.textContent.trim()); }"""
+#: The Voilà mapping app is usable: its widgets are rendered.
+VOILA_READY = "() => { const a = document.querySelector('.vl-app'); return !!(a && a.offsetParent !== null); }"
+
+
+async def crowd(browser, server, url: str, ready: str, n: int) -> dict:
+    with PeakMemory(server.process.pid) as memory:
+        times = await asyncio.gather(*(phone_ready(browser, url, ready) for _ in range(n)))
+    return {"median": statistics.median(times), "max": max(times), "peak_bytes": memory.peak}
+
+
+async def projector_delay(browser, server) -> float:
+    """Seconds from a participant's send (the API call returns) until the projector shows
+    one new tie more."""
+    session = server.login()
+    server.api("phase", {"phase": "mapping"}, session=session)
+    context = await browser.new_context(viewport={"width": 1920, "height": 1080})
+    wall = await context.new_page()
+    await wall.goto(server.base_url + "projector", timeout=600_000)
+    await wall.wait_for_function("() => document.querySelector('#vl-p-new') && "
+                                 "document.querySelector('#vl-p-picture .bk-Canvas, #vl-p-picture canvas')",
+                                 timeout=600_000)
+    await asyncio.sleep(1)
+    before = await wall.locator("#vl-p-new").inner_text()
+    token = f"bench-{time.time_ns()}"
+    server.api("join", {"name": f"Mittaus {token[-6:]}", "confirm": "new"}, token=token)
+    _, state = server.api("state", token=token)
+    target = next(p["id"] for p in state["people"] if p["id"] != state["me"]["actor_id"])
+    start = time.perf_counter()
+    status, _ = server.api("send", {"ties": [{"target": target, "knowing": 4}], "consent": True}, token=token)
+    assert status == 200
+    await wall.wait_for_function("(b) => document.querySelector('#vl-p-new').innerText !== b",
+                                 arg=before, timeout=120_000, polling=50)
+    elapsed = time.perf_counter() - start
+    await context.close()
+    return elapsed
+
+
+async def run_room(server, phones: int, baseline: int) -> list[tuple]:
+    from playwright.async_api import async_playwright
+
+    rows = []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        idle = PeakMemory(server.process.pid).sample()
+        room = await crowd(browser, server, server.base_url, ROOM_READY, phones)
+        rows.append((f"{phones} phones, the room's page", room))
+        delay = await projector_delay(browser, server)
+        if baseline:
+            await asyncio.sleep(3)
+            voila = await crowd(browser, server, server.app_url("mapping.ipynb"), VOILA_READY, baseline)
+            rows.append((f"{baseline} phones, Voilà mapping app (baseline)", voila))
+        await browser.close()
+    return rows, delay, idle
+
+
+def room_main(args) -> int:
+    phones = args.phones or (10 if args.quick else 30)
+    baseline = args.baseline if args.baseline is not None else (0 if args.quick else phones)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.setdefault("VERKOSTOLAB_MAX_KERNELS_PER_CLIENT", "200")  # one address here
+        os.environ.setdefault("VERKOSTOLAB_MAX_KERNELS", "200")
+        with workshop_server(Path(tmp) / "server", pool_size=0) as server:
+            rows, delay, idle = asyncio.run(run_room(server, phones, baseline))
+    gib = 1024 ** 3
+    print(f"{'what':<46} {'median s':>9} {'max s':>7} {'peak memory':>12}")
+    for what, r in rows:
+        print(f"{what:<46} {r['median']:>9.2f} {r['max']:>7.2f} {r['peak_bytes'] / gib:>9.2f} GiB")
+    print(f"{'workshop server idle, before the phones':<46} {'':>9} {'':>7} {idle / gib:>9.2f} GiB")
+    print(f"{'send → projector shows the new tie':<46} {delay:>9.2f}")
+    room = rows[0][1]
+    ok_time = room["median"] <= 3 and room["max"] <= 3
+    ok_mem = room["peak_bytes"] <= 6 * gib
+    print(f"\n{phones} phones: median {room['median']:.2f} s, max {room['max']:.2f} s "
+          f"({'PASS' if ok_time else 'MISS'}, goal <= 3 s); peak memory {room['peak_bytes'] / gib:.2f} GiB "
+          f"({'PASS' if ok_mem else 'MISS'}, goal <= 6 GB)")
+    if len(rows) > 1:
+        base = rows[1][1]
+        print(f"baseline / room, median: {base['median'] / room['median']:.1f}x")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="6 pages at once instead of 30")
+    parser.add_argument("--part", choices=("room", "voila"), default="room")
+    parser.add_argument("--phones", type=int, default=None, help="phones at once (room; default 30)")
+    parser.add_argument("--baseline", type=int, default=None,
+                        help="phones opening the Voilà mapping app at once (room; default = --phones)")
+    parser.add_argument("--quick", action="store_true", help="fewer pages (room: 10 phones, no "
+                        "baseline; voila: 6 pages at once instead of 30)")
     parser.add_argument("--repeats", type=int, default=None,
                         help="times each single page is opened (median); default 1 quick, 3 full")
     args = parser.parse_args(argv)
+    if args.part == "room":
+        return room_main(args)
     n_pages, repeats = (6, 1) if args.quick else (30, 3)
     repeats = args.repeats or repeats
     with tempfile.TemporaryDirectory() as tmp:

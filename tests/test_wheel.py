@@ -46,6 +46,9 @@ PACKAGE_DATA = [
     "verkostolab/workshop/templates/verkostolab/conf.json",
     "verkostolab/workshop/templates/verkostolab/index.html.j2",
     "verkostolab/workshop/templates/verkostolab/static/workshop.css",
+    *(f"verkostolab/workshop/room/{name}" for name in ("participant.html", "participant.js", "room.css",
+                                                       "facilitator.html", "facilitator.js",
+                                                       "projector.html", "projector.js")),
     *(f"verkostolab/apps/notebooks/{name}" for name in APPS),
     "verkostolab/reports/report.ipynb",
     "verkostolab/reports/templates/verkostolab-report/conf.json",
@@ -221,10 +224,15 @@ def test_workshop_serves_the_packaged_apps(installed, empty):
             assert time.monotonic() < deadline, log.read_text(encoding="utf-8", errors="replace")
             time.sleep(0.3)
         printed = log.read_text(encoding="utf-8")
-        assert f"{base}voila/render/mapping.ipynb" in printed and code in printed
+        assert code in printed and f"{base}facilitator" in printed and f"{base}projector" in printed
         for name in APPS:
-            if name != "mapping.ipynb":
-                assert f"{base}voila/render/{name}" in printed  # the packaged apps, all of them
+            assert f"{base}voila/render/{name}" in printed  # the packaged apps, all of them
+        # the room's pages and API from the installed package (no kernel needed)
+        with offline_page(width=390, height=844, allow_hosts=(base,)) as (page, blocked):
+            page.goto(base, timeout=60_000)
+            page.locator("#join-name").wait_for(state="visible", timeout=30_000)
+            label = page.locator("label[for=join-name]").inner_text()
+        assert blocked == [] and label.strip()
         status, html = _get(f"{base}voila/render/mapping.ipynb")
         assert status == 200
         assert '<html lang="fi">' in html and "verkostolab/static/workshop.css" in html

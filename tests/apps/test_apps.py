@@ -34,6 +34,15 @@ def test_participant_on_the_list_submits(settings):
     mine = ties[(ties["source"] == "P10") & ties["date"].dt.year.eq(__import__("datetime").date.today().year)]
     assert {"P01", "P02"} <= set(mine["target"])
     assert "Kiitos" in app.status.value and app.rows == []
+    # what was not touched is "not answered" (NULL), not a middle value
+    import sqlalchemy as sa
+    from verkostolab.store import SQL_TABLES
+
+    table = SQL_TABLES["ties"]
+    with Store(settings.store_url).engine.connect() as conn:
+        sent = {r.target: (r.knowing, r.trust, r.commitment) for r in conn.execute(
+            sa.select(table).where((table.c.source == "P10") & table.c.submitted_at.is_not(None)))}
+    assert sent == {"P01": (None, 5, None), "P02": (None, None, None)}
 
 
 def test_new_participant_adds_themselves_in_english(settings):

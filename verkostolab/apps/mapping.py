@@ -195,11 +195,13 @@ class MappingApp:
         label = next((lab for lab, aid in self.pick.options if aid == actor_id), actor_id)
         row = {"target": actor_id, "label": widgets.HTML(f"<b>{_escape(label)}</b>")}
         for key in RATINGS:
-            slider = widgets.IntSlider(value=3, min=1, max=5, description=self.texts(f"column.{key}"),
-                                       style={"description_width": "9em"},
-                                       layout=widgets.Layout(width="100%"))
-            slider.add_class(f"vl-{key}")
-            row[key] = slider
+            # 1-5 with nothing chosen: an untouched rating is "not answered", never a 3
+            choice = widgets.ToggleButtons(options=[(str(v), v) for v in range(1, 6)], value=None,
+                                           description=self.texts(f"column.{key}"),
+                                           style={"description_width": "9em", "button_width": "2.8em"},
+                                           layout=widgets.Layout(width="100%"))
+            choice.add_class(f"vl-{key}")
+            row[key] = choice
         row["remove"] = widgets.Button(description=self.texts("apps.mapping.remove"), icon="times")
         row["remove"].on_click(lambda _, a=actor_id: self.remove_person(a))
         row["box"] = widgets.VBox([row["label"], row["knowing"], row["trust"], row["commitment"],
