@@ -91,6 +91,10 @@ def scrub_password(url, text: str) -> str:
     return text.replace(password, "***") if password else text
 
 
+#: (device, inode) of SQLite files whose header this process has read (see ``exists``).
+_CHECKED_FILES: set[tuple[int, int]] = set()
+
+
 class _Engine:
     """The connection part of :class:`verkostolab.store.Store`."""
 
@@ -116,15 +120,25 @@ class _Engine:
 
     def exists(self) -> bool:
         if self.is_sqlite:
-            if self.path is None or not self.path.exists() or self.path.stat().st_size == 0:
+            if self.path is None or not self.path.exists():
                 return False
-            try:
-                with self.path.open("rb") as fh:
-                    head = fh.read(16)
-            except OSError as exc:
-                raise StoreError("error.store", url=self._shown_url(), reason=str(exc)) from None
-            if head != SQLITE_MAGIC:
-                raise StoreError("error.store_not_database", url=self._shown_url(), path=str(self.path))
+            info = self.path.stat()
+            if info.st_size == 0:
+                return False
+            # The header is read once per file and process: closing any descriptor of a
+            # file drops every POSIX lock this process holds on it, SQLite's included, and
+            # another process may then delete the shared WAL file under an open connection
+            # (which then reads an old snapshot for good).
+            key = (info.st_dev, info.st_ino)
+            if key not in _CHECKED_FILES:
+                try:
+                    with self.path.open("rb") as fh:
+                        head = fh.read(16)
+                except OSError as exc:
+                    raise StoreError("error.store", url=self._shown_url(), reason=str(exc)) from None
+                if head != SQLITE_MAGIC:
+                    raise StoreError("error.store_not_database", url=self._shown_url(), path=str(self.path))
+                _CHECKED_FILES.add(key)
             return True
         if self._known_to_exist:
             return True
@@ -262,6 +276,15 @@ def _sqlite_connect(dbapi_conn, _record):
             time.sleep(0.1)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
+    # This process now holds SQLite's locks on the file: never read its header with
+    # open() again (closing that descriptor would drop them; see ``_Engine.exists``).
+    for _seq, _name, file in cur.execute("PRAGMA database_list").fetchall():
+        if file:
+            try:
+                info = os.stat(file)
+                _CHECKED_FILES.add((info.st_dev, info.st_ino))
+            except OSError:
+                pass
     cur.close()
 
 
