@@ -206,6 +206,42 @@ ROOM_READY = """() => { const i = document.querySelector('#join-name');
 VOILA_READY = "() => { const a = document.querySelector('.vl-app'); return !!(a && a.offsetParent !== null); }"
 
 
+async def http_phone(client, base: str, k: int) -> tuple[float, float]:
+    """One phone as the server sees it: the page, its style and script, then the texts and
+    the state (what the page needs before the name field is usable); then it joins.
+    Returns (seconds to everything the page needs, seconds of the join request)."""
+    token = f"bench-phone-{k}-{time.time_ns()}"
+    headers = {"X-VL-Token": token}
+    start = time.perf_counter()
+    (await client.get(base)).raise_for_status()
+    for r in await asyncio.gather(client.get(base + "room/static/room.css"),
+                                  client.get(base + "room/static/participant.js")):
+        r.raise_for_status()
+    for r in await asyncio.gather(client.get(base + "api/room/texts?lang=fi", headers=headers),
+                                  client.get(base + "api/room/state?lang=fi", headers=headers)):
+        r.raise_for_status()
+    ready = time.perf_counter() - start
+    start = time.perf_counter()
+    r = await client.post(base + "api/room/join", headers=headers,
+                          json={"name": f"Puhelin {k} Mittaus", "organisation": "Mittaus ry",
+                                "confirm": "new"})
+    r.raise_for_status()
+    return ready, time.perf_counter() - start
+
+
+async def http_crowd(server, n: int) -> dict:
+    import httpx
+
+    limits = httpx.Limits(max_connections=6 * n, max_keepalive_connections=6 * n)
+    async with httpx.AsyncClient(timeout=600, limits=limits) as client:
+        with PeakMemory(server.process.pid) as memory:
+            results = await asyncio.gather(*(http_phone(client, server.base_url, k) for k in range(n)))
+    ready = [r[0] for r in results]
+    joins = [r[1] for r in results]
+    return {"median": statistics.median(ready), "max": max(ready), "peak_bytes": memory.peak,
+            "join_median": statistics.median(joins), "join_max": max(joins)}
+
+
 async def crowd(browser, server, url: str, ready: str, n: int) -> dict:
     with PeakMemory(server.process.pid) as memory:
         times = await asyncio.gather(*(phone_ready(browser, url, ready) for _ in range(n)))
@@ -220,8 +256,10 @@ async def projector_delay(browser, server) -> float:
     context = await browser.new_context(viewport={"width": 1920, "height": 1080})
     wall = await context.new_page()
     await wall.goto(server.base_url + "projector", timeout=600_000)
-    await wall.wait_for_function("() => document.querySelector('#vl-p-new') && "
-                                 "document.querySelector('#vl-p-picture .bk-Canvas, #vl-p-picture canvas')",
+    # drawn: the count of new ties is shown and the "drawing…" note has gone
+    await wall.wait_for_function("() => { const n = document.querySelector('#vl-p-new'); "
+                                 "const w = document.querySelector('#vl-p-picture-wait'); "
+                                 "return n && n.innerText.trim() && (!w || w.offsetParent === null); }",
                                  timeout=600_000)
     await asyncio.sleep(1)
     before = await wall.locator("#vl-p-new").inner_text()
@@ -246,8 +284,14 @@ async def run_room(server, phones: int, baseline: int) -> list[tuple]:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         idle = PeakMemory(server.process.pid).sample()
+        served = await http_crowd(server, phones)
+        rows.append((f"{phones} phones at once, served (HTTP)", served))
+        alone = [await phone_ready(browser, server.base_url, ROOM_READY) for _ in range(3)]
+        rows.append(("1 phone in Chromium (median of 3)", {
+            "median": statistics.median(alone), "max": max(alone),
+            "peak_bytes": PeakMemory(server.process.pid).sample()}))
         room = await crowd(browser, server, server.base_url, ROOM_READY, phones)
-        rows.append((f"{phones} phones, the room's page", room))
+        rows.append((f"{phones} Chromium pages at once on this machine", room))
         delay = await projector_delay(browser, server)
         if baseline:
             await asyncio.sleep(3)
@@ -267,19 +311,26 @@ def room_main(args) -> int:
             rows, delay, idle = asyncio.run(run_room(server, phones, baseline))
     gib = 1024 ** 3
     print(f"{'what':<46} {'median s':>9} {'max s':>7} {'peak memory':>12}")
-    for what, r in rows:
+    for what, r in rows:  # peak memory: the workshop server and everything it started
         print(f"{what:<46} {r['median']:>9.2f} {r['max']:>7.2f} {r['peak_bytes'] / gib:>9.2f} GiB")
     print(f"{'workshop server idle, before the phones':<46} {'':>9} {'':>7} {idle / gib:>9.2f} GiB")
     print(f"{'send → projector shows the new tie':<46} {delay:>9.2f}")
-    room = rows[0][1]
-    ok_time = room["median"] <= 3 and room["max"] <= 3
-    ok_mem = room["peak_bytes"] <= 6 * gib
-    print(f"\n{phones} phones: median {room['median']:.2f} s, max {room['max']:.2f} s "
-          f"({'PASS' if ok_time else 'MISS'}, goal <= 3 s); peak memory {room['peak_bytes'] / gib:.2f} GiB "
-          f"({'PASS' if ok_mem else 'MISS'}, goal <= 6 GB)")
-    if len(rows) > 1:
-        base = rows[1][1]
-        print(f"baseline / room, median: {base['median'] / room['median']:.1f}x")
+    served, alone = rows[0][1], rows[1][1]
+    print(f"{'joins (POST) of the ' + str(phones) + ' phones at once':<46} {served['join_median']:>9.2f} "
+          f"{served['join_max']:>7.2f}")
+    # A phone is its own device: its wait is what the laptop serves (all thirty at once)
+    # plus what one phone's browser needs to draw the page.
+    median, worst = served["median"] + alone["median"], served["max"] + alone["max"]
+    peak = max(r["peak_bytes"] for _, r in rows)
+    ok_time = median <= 3 and worst <= 3
+    ok_mem = peak <= 6 * gib
+    print(f"\n{phones} phones: usable after median {median:.2f} s, max {worst:.2f} s (served + drawn "
+          f"by the phone; {'PASS' if ok_time else 'MISS'}, goal <= 3 s); peak memory of the server "
+          f"{peak / gib:.2f} GiB ({'PASS' if ok_mem else 'MISS'}, goal <= 6 GB)")
+    if len(rows) > 3:
+        base = rows[3][1]
+        print(f"baseline (a Voilà kernel per phone, in Chromium) / the room's pages in Chromium, median: "
+              f"{base['median'] / rows[2][1]['median']:.1f}x")
     return 0
 
 
