@@ -483,8 +483,9 @@
     clearTimeout(clockTimer);
     var box = $("warmup-timer");
     if (!state || state.phase !== "warmup" || !state.timer_end) { box.hidden = true; return; }
-    var skew = state.server_time ? Date.parse(state.server_time) - state._received : 0;
-    var left = Math.max(0, Math.round((Date.parse(state.timer_end) - (Date.now() + skew)) / 1000));
+    // the server's clock, not the phone's: time left when the state came, minus time since
+    var now = state.server_time ? Date.parse(state.server_time) : state._received;
+    var left = Math.max(0, Math.round((Date.parse(state.timer_end) - now - (Date.now() - state._received)) / 1000));
     if (isNaN(left)) { box.hidden = true; return; }
     box.hidden = false;
     $("warmup-clock").textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
@@ -805,6 +806,11 @@
       renderOrgSuggestions();
     });
     $("join-org").addEventListener("focus", renderOrgSuggestions);
+    document.addEventListener("focusin", function (e) {
+      // another field: the organisation suggestions are in the way (a tap on one of them
+      // may not move the focus at all on some phones, so blur alone does not decide)
+      if (e.target !== $("join-org") && !$("join-org-list").contains(e.target)) { $("join-org-list").hidden = true; }
+    });
     $("join-email").addEventListener("input", function () {
       draft.join.email = this.value;
       keepDraft();
