@@ -328,6 +328,8 @@ def test_edit_replaces_and_undo_removes_what_was_sent(phones, server):
     phone.tap("#sent-undo")
     phone.shown("#map-notice")
     assert ties() == []
+    # what was withdrawn stays in the form, not sent
+    assert phone.page.locator("#map-cards .vl-card").count() == 1
     assert phone.state()["sent"] in (None, {}, [])
 
 

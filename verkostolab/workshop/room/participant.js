@@ -687,13 +687,15 @@
       : tr("room.phone.map.thanks", { ties: count });
   }
 
+  function draftTie(t) {
+    var target = t.target !== undefined ? t.target : t.actor_id;
+    return { target: target, label: t.label || labelOf(target) || String(target),
+             knowing: t.knowing == null ? null : t.knowing, trust: t.trust == null ? null : t.trust,
+             commitment: t.commitment == null ? null : t.commitment };
+  }
+
   function edit() {
-    draft.ties = sentTies().map(function (t) {
-      var target = t.target !== undefined ? t.target : t.actor_id;
-      return { target: target, label: t.label || labelOf(target) || String(target),
-               knowing: t.knowing == null ? null : t.knowing, trust: t.trust == null ? null : t.trust,
-               commitment: t.commitment == null ? null : t.commitment };
-    });
+    draft.ties = sentTies().map(draftTie);
     draft.consent = sentConsent();
     draft.search = "";
     draft.editing = true;
@@ -707,12 +709,15 @@
     if (busy) { return; }
     clearErrors("undo");
     busy = true;
+    // what was sent stays in the form (not sent): a slip of the finger is easy to mend
+    var before = sentTies().map(draftTie);
+    var consent = sentConsent();
     api("POST", "undo", {}).then(function (answer) {
       busy = false;
       notice = { key: "room.phone.map.undone", params: { ties: answer.removed || 0 } };
       lastSent = null;
-      draft.ties = [];
-      draft.consent = null;
+      draft.ties = before;
+      draft.consent = consent;
       draft.editing = false;
       keepDraft();
       return refresh().then(function () { render(true); window.scrollTo(0, 0); });
