@@ -7,6 +7,7 @@ outside the server is refused and must not happen.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import uuid
@@ -19,13 +20,27 @@ from support.voila_server import workshop_server
 from verkostolab import Store
 
 WIDTHS = (360, 390, 414)
-SHOTS = None  # set SHOTS = "/tmp/some/folder" to keep screenshots when looking at the page
+#: A folder for screenshots of the views (to look at the page), or None.
+SHOTS = os.environ.get("VERKOSTOLAB_SHOTS")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     with workshop_server(tmp_path_factory.mktemp("room-phone"), pool_size=0) as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def store(server):
+    """One Store for the whole module, its connections kept open until the end.
+
+    Store objects made and dropped during the tests close their SQLite connections; with
+    ``Store.exists()`` opening and closing the database file (which drops this process's
+    SQLite locks), such a close can checkpoint and delete the WAL under the running
+    server, which then reads a stale copy (seen here as a phase that never changes)."""
+    s = Store(server.store_url)
+    yield s
+    s.close()
 
 
 @pytest.fixture(scope="module")
@@ -132,15 +147,6 @@ def _unique(name: str) -> str:
     return f"{name} {uuid.uuid4().hex[:5].upper()}"
 
 
-def _store(server) -> Store:
-    return Store(server.store_url)
-
-
-def _set_phase(server, phone: Phone, phase: str):
-    store = _store(server)
-    store.set_phase(phone.state()["run_id"], phase)
-
-
 def _sample_labels(phone: Phone, count: int) -> list[str]:
     """Labels of sample people whose name occurs once among the people."""
     people = phone.state()["people"]
@@ -230,10 +236,9 @@ def test_every_view_fits_the_phone_and_every_target_is_44_px(phones, server, wid
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_warmup_evaluation_and_results_fit_the_phone(phones, server, width):
+def test_warmup_evaluation_and_results_fit_the_phone(phones, server, width, store):
     phone = phones(width).open()
     phone.join_new(_unique("Aleksanteri Pitkäsukunimi"))
-    store = _store(server)
     run = phone.state()["run_id"]
     me = phone.state()["me"]["actor_id"]
     try:
@@ -263,7 +268,7 @@ def test_warmup_evaluation_and_results_fit_the_phone(phones, server, width):
 
 
 # ------------------------------------------------------------------- the whole flow
-def test_join_two_ties_consent_and_send_take_at_most_eight_taps(phones, server):
+def test_join_two_ties_consent_and_send_take_at_most_eight_taps(phones, server, store):
     phone = phones(390).open()
     name = _unique("Ella Esimerkki")
     phone.type("#join-name", name)
@@ -289,7 +294,7 @@ def test_join_two_ties_consent_and_send_take_at_most_eight_taps(phones, server):
 
     me = phone.state()["me"]["actor_id"]
     ids = {p["label"]: p["id"] for p in phone.state()["people"]}
-    with _store(server).engine.connect() as conn:
+    with store.engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT target, knowing, trust, commitment FROM ties "
                                     "WHERE source = :me ORDER BY target"), {"me": me}).all()
     got = {row[0]: tuple(row[1:]) for row in rows}
@@ -298,7 +303,7 @@ def test_join_two_ties_consent_and_send_take_at_most_eight_taps(phones, server):
     assert phone.page.evaluate("() => JSON.parse(localStorage.getItem('vl-room-draft')).ties") == []
 
 
-def test_edit_replaces_and_undo_removes_what_was_sent(phones, server):
+def test_edit_replaces_and_undo_removes_what_was_sent(phones, server, store):
     phone = phones(360).open()
     phone.join_new(_unique("Outi Muokkaaja"))
     first, second = _sample_labels(phone, 2)
@@ -310,7 +315,7 @@ def test_edit_replaces_and_undo_removes_what_was_sent(phones, server):
     me = phone.state()["me"]["actor_id"]
 
     def ties():
-        with _store(server).engine.connect() as conn:
+        with store.engine.connect() as conn:
             return conn.execute(sa.text("SELECT target, knowing, trust, commitment FROM ties "
                                         "WHERE source = :me"), {"me": me}).all()
 
@@ -425,7 +430,7 @@ def test_a_reload_keeps_what_was_typed_and_who_you_are(phones, server):
 
 
 # ------------------------------------------------------------------------- errors
-def test_no_consent_is_an_error_next_to_the_question_and_nothing_is_sent(phones, server):
+def test_no_consent_is_an_error_next_to_the_question_and_nothing_is_sent(phones, server, store):
     phone = phones(360).open()
     phone.join_new(_unique("Kaisa Kiireinen"))
     first, = _sample_labels(phone, 1)
@@ -439,12 +444,12 @@ def test_no_consent_is_an_error_next_to_the_question_and_nothing_is_sent(phones,
     box = error.bounding_box()
     assert 0 <= box["y"] and box["y"] + box["height"] <= 800     # scrolled into view
     me = phone.state()["me"]["actor_id"]
-    with _store(server).engine.connect() as conn:
+    with store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM ties WHERE source = :me"), {"me": me}).scalar() == 0
     assert phone.state()["sent"] in (None, {}, [])
 
 
-def test_a_network_failure_keeps_the_form_and_offers_to_try_again(phones, server):
+def test_a_network_failure_keeps_the_form_and_offers_to_try_again(phones, server, store):
     phone = phones(390).open()
     phone.join_new(_unique("Niilo Katkonen"))
     first, = _sample_labels(phone, 1)
@@ -462,15 +467,14 @@ def test_a_network_failure_keeps_the_form_and_offers_to_try_again(phones, server
     phone.tap(error.locator("button"))
     phone.shown("#v-sent")
     me = phone.state()["me"]["actor_id"]
-    with _store(server).engine.connect() as conn:
+    with store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT knowing FROM ties WHERE source = :me"), {"me": me}).scalars().all() == [3]
 
 
-def test_evaluation_answers_are_stored_and_unanswered_stay_empty(phones, server):
+def test_evaluation_answers_are_stored_and_unanswered_stay_empty(phones, server, store):
     phone = phones(390).open()
     phone.join_new(_unique("Eeva Arvioija"))
     run = phone.state()["run_id"]
-    store = _store(server)
     try:
         store.set_phase(run, "evaluation")
         phone.shown("#v-eval", timeout=8_000)
@@ -481,7 +485,8 @@ def test_evaluation_answers_are_stored_and_unanswered_stay_empty(phones, server)
         phone.tap("#eval-send")
         phone.shown("#v-eval-done")
         me = phone.state()["me"]["actor_id"]
-        assert phone.state()["evaluated"] is True
+        given = {k: v for k, v in phone.state()["answers"].items() if v is not None}
+        assert given == {"knowing.person": 5, "trust.consistency": 1}
         with store.engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT item, value FROM assessments WHERE respondent = :me"),
                                 {"me": me}).all()
@@ -490,6 +495,12 @@ def test_evaluation_answers_are_stored_and_unanswered_stay_empty(phones, server)
         # answering again replaces
         phone.tap("#eval-change")
         phone.shown("#v-eval")
+        # what was answered is there again; the others are still "not answered"
+        card = phone.page.locator('.vl-statement[data-item="knowing.person"]')
+        assert card.locator('[aria-checked="true"]').inner_text() == "5"
+        other = phone.page.locator('.vl-statement[data-item="knowing.needs"]')
+        assert other.locator('[aria-checked="true"]').count() == 0
+        assert other.locator(".vl-status").inner_text() == "ei vastattu"
         phone.tap('.vl-statement[data-item="knowing.person"] button[data-value="3"]')
         phone.tap("#eval-send")
         phone.shown("#v-eval-done")

@@ -39,7 +39,7 @@
 
   function emptyDraft() {
     return { run_id: null, join: { name: "", organisation: "", sector: null, email: "" },
-             search: "", ties: [], consent: null, editing: false,
+             search: "", ties: [], consent: null, editing: false, sent: null,
              answers: {}, evalEditing: false };
   }
   var draft = (function () {
@@ -283,12 +283,12 @@
     } else if (phase === "warmup") {
       view = "warmup";
     } else if (phase === "evaluation") {
-      view = state.evaluated && !draft.evalEditing ? "eval-done" : "eval";
+      view = evaluated() && !draft.evalEditing ? "eval-done" : "eval";
     } else if (phase === "results") {
       view = "results";
     } else {
       // join and mapping: the mapping form (or what was sent)
-      view = state.sent && !draft.editing ? "sent" : "map";
+      view = (state.sent || draft.sent === state.run_id) && !draft.editing ? "sent" : "map";
       if (phase !== "mapping") { view = "wait+" + view; }
     }
     var changed = view !== shownView;
@@ -381,7 +381,8 @@
 
   function renderSectors() {
     var box = $("join-sector-list");
-    var sectors = state && Array.isArray(state.sectors) ? state.sectors : [];
+    var sectors = (state && Array.isArray(state.sectors) ? state.sectors : [])
+      .filter(function (s) { return s.code !== "unknown"; });   // the same as not choosing
     var key = sectors.map(function (s) { return s.code + "\u0001" + s.label; }).join("\u0002") + "|" + draft.join.sector;
     if (box.getAttribute("data-key") === key) { return; }
     box.setAttribute("data-key", key);
@@ -484,9 +485,10 @@
     var box = $("warmup-timer");
     if (!state || state.phase !== "warmup" || !state.timer_end) { box.hidden = true; return; }
     // the server's clock, not the phone's: time left when the state came, minus time since
-    var now = state.server_time ? Date.parse(state.server_time) : state._received;
+    var now = typeof state.server_time === "number" ? state.server_time * 1000
+      : (state.server_time ? Date.parse(state.server_time) : state._received);
     var left = Math.max(0, Math.round((Date.parse(state.timer_end) - now - (Date.now() - state._received)) / 1000));
-    if (isNaN(left)) { box.hidden = true; return; }
+    if (isNaN(left) || left > 4 * 3600) { box.hidden = true; return; }
     box.hidden = false;
     $("warmup-clock").textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
     if (left > 0) { clockTimer = setTimeout(renderTimer, 1000); }
@@ -497,7 +499,7 @@
     $("map-notice").hidden = !notice;
     $("map-notice").textContent = notice ? tr(notice.key, notice.params) : "";
     $("map-search").value = draft.search || "";
-    $("map-cancel-edit").hidden = !(draft.editing && state.sent);
+    $("map-cancel-edit").hidden = !(draft.editing && (state.sent || draft.sent === state.run_id));
     $("map-title").textContent = tr(draft.editing ? "room.phone.map.edit_title" : "room.phone.map.title");
     renderCards();
     renderConsent();
@@ -650,6 +652,7 @@
       var keepAnswers = draft.answers, keepEval = draft.evalEditing;
       draft = emptyDraft();
       draft.run_id = state.run_id;
+      draft.sent = state.run_id;
       draft.answers = keepAnswers;
       draft.evalEditing = keepEval;
       keepDraft();
@@ -719,6 +722,7 @@
       draft.ties = before;
       draft.consent = consent;
       draft.editing = false;
+      draft.sent = null;
       keepDraft();
       return refresh().then(function () { render(true); window.scrollTo(0, 0); });
     }, function (err) {
@@ -730,6 +734,10 @@
   // ----- evaluation
   function statementItems() {
     var prefix = "assess.statement.";
+    if (state && Array.isArray(state.items) && state.items.length) {
+      // the instrument's own order
+      return state.items.filter(function (item) { return texts && (prefix + item) in texts; });
+    }
     var keys = Object.keys(texts || {}).filter(function (k) { return k.indexOf(prefix) === 0; });
     var items = [];
     DIMENSIONS.forEach(function (dim) {
@@ -741,7 +749,22 @@
     return items;
   }
 
+  /** The answers this page gave in this run (from the server), item -> value. */
+  function answered() {
+    return state && state.answers && typeof state.answers === "object" ? state.answers : {};
+  }
+
+  function evaluated() {
+    if (state && typeof state.evaluated === "boolean") { return state.evaluated; }
+    return Object.keys(answered()).length > 0;
+  }
+
   function renderStatements() {
+    if (!Object.keys(draft.answers).length) {
+      // answering again: start from what was answered
+      var given = answered();
+      Object.keys(given).forEach(function (item) { if (given[item] != null) { draft.answers[item] = given[item]; } });
+    }
     var box = $("eval-items");
     box.textContent = "";
     var current = null;
