@@ -250,6 +250,10 @@ def test_warmup_evaluation_and_results_fit_the_phone(phones, server, width, stor
         store.set_phase(run, "warmup")
         phone.shown("#warmup-group", timeout=8_000)
         assert phone.page.locator("#warmup-mates li").count() == 2
+        assert phone.page.locator("#warmup-number").inner_text() == "Ryhmä 1"
+        store.set_timer(run, 125)
+        phone.shown("#warmup-timer", timeout=8_000)
+        assert re.fullmatch(r"2:0[0-5]|1:5\d", phone.page.locator("#warmup-clock").inner_text())
         phone.shot("warmup")
         layout = phone.page.evaluate(LAYOUT)
         assert layout["scroll"] <= width and layout["wide"] == [] and layout["small"] == []
@@ -350,6 +354,7 @@ def test_joining_again_with_the_same_name_asks_is_this_you(phones, server):
     b.shown("#join-candidates")
     rows = b.page.locator("#join-candidate-list button")
     assert rows.count() >= 1 and name in rows.first.inner_text()
+    _fits(b, "is this you?")
     assert b.state()["me"] is None                 # nothing written yet
     # "this is me": but that person joined on phone A
     b.tap(rows.first)
@@ -367,6 +372,19 @@ def test_joining_again_with_the_same_name_asks_is_this_you(phones, server):
     b.shown("#me-bar")
     assert b.state()["me"]["actor_id"] != mine
     assert a.state()["me"]["actor_id"] == mine
+
+
+def test_tapping_my_name_while_typing_joins_as_that_person(phones, server):
+    phone = phones(360).open()
+    label = _sample_labels(phone, 3)[2]
+    phone.type("#join-name", label.split(" (")[0][:-2])      # part of the name is enough
+    row = phone.page.locator("#join-match-list button", has_text=label)
+    row.wait_for(state="visible", timeout=5_000)
+    assert "Tämä olen minä" in row.inner_text()
+    phone.tap(row)
+    phone.shown("#me-bar")
+    assert phone.state()["me"]["label"] == label
+    assert phone.taps == 1
 
 
 def test_a_person_joining_on_another_phone_appears_in_the_search_within_5_s(phones, server):
@@ -427,6 +445,15 @@ def test_a_reload_keeps_what_was_typed_and_who_you_are(phones, server):
     phone.tap(cards.first.locator(".vl-dim-trust button[data-value='2']"))
     assert cards.first.locator(".vl-dim-trust .vl-status").inner_text() == "ei vastattu"
     assert cards.first.locator('[aria-checked="true"]').count() == 0
+    # the language chosen is kept too
+    phone.tap('.vl-lang button[data-lang="en"]')
+    phone.page.wait_for_function("() => document.documentElement.lang === 'en'")
+    phone.page.reload()
+    phone.shown("#v-map")
+    assert phone.page.evaluate("() => document.documentElement.lang") == "en"
+    assert phone.page.locator("#map-send").inner_text() == "Send"
+    assert cards.first.locator(".vl-dim-trust .vl-status").inner_text() == "not answered"
+    assert phone.page.locator('.vl-lang button[aria-pressed="true"]').inner_text() == "English"
 
 
 # ------------------------------------------------------------------------- errors
@@ -524,6 +551,7 @@ def test_the_page_loads_in_under_3_s_and_asks_nothing_from_outside(phones, serve
         "() => document.querySelector('#join-submit').offsetParent !== null"
         " && document.querySelector('#join-submit').textContent.trim() !== ''", timeout=10_000)
     elapsed = time.monotonic() - start
+    print(f"participant page usable in {elapsed:.2f} s")
     assert elapsed < 3, elapsed
     assert urls and all(u.startswith(server.base_url) for u in urls), urls
     html = phone.page.content()
