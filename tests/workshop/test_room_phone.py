@@ -246,8 +246,15 @@ def test_warmup_evaluation_and_results_fit_the_phone(phones, server, width, stor
         store.set_present(run, me, True)
         for mate in mates:
             store.set_present(run, mate, True)
-        store.save_round(run, [[me, *mates]], size=3, mode="mixed")
+        # before the facilitator starts: "you're in", and the mapping form already
+        store.set_phase(run, "join")
+        phone.shown("#v-wait", timeout=8_000)
+        assert phone.page.locator("#v-map").is_visible()
+        # warm-up with no group for me yet, then my group appears without a reload
         store.set_phase(run, "warmup")
+        phone.shown("#warmup-wait", timeout=8_000)
+        assert phone.page.locator("#v-map").is_hidden()
+        store.save_round(run, [[me, *mates]], size=3, mode="mixed")
         phone.shown("#warmup-group", timeout=8_000)
         assert phone.page.locator("#warmup-mates li").count() == 2
         assert phone.page.locator("#warmup-number").inner_text() == "Ryhmä 1"
