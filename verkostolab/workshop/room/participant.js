@@ -13,6 +13,7 @@
   var LANG_KEY = "vl-room-lang";
   var DRAFT_KEY = "vl-room-draft";
   var POLL_MS = 2000;
+  var HIDDEN_POLL_MS = 8000;   // a phone in a pocket asks less often; shown again, it asks at once
   var TIMEOUT_MS = 10000;
   var DIMENSIONS = ["knowing", "trust", "commitment"];
   var MAX_ROWS = 6;
@@ -248,7 +249,10 @@
     clearTimeout(pollTimer);
     refresh().then(function () { render(false); })
       .catch(function (err) { if (!(err instanceof NetError) && window.console) { console.error(err); } })
-      .then(function () { clearTimeout(pollTimer); pollTimer = setTimeout(poll, POLL_MS); });
+      .then(function () {
+        clearTimeout(pollTimer);
+        pollTimer = setTimeout(poll, document.hidden ? HIDDEN_POLL_MS : POLL_MS);
+      });
   }
 
   // ---------------------------------------------------------------- rendering
@@ -873,6 +877,9 @@
       draft.consent = null;
       keepDraft();
       render(true);
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden && texts && state) { poll(); }
     });
     $("sent-edit").addEventListener("click", edit);
     $("sent-undo").addEventListener("click", undo);
