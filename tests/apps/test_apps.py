@@ -150,10 +150,17 @@ def test_evaluation_answers_and_facilitator_results(settings):
     app.gate.unlock("246810")
     text = app.show_results()
     assert "Vinkit" in text or "vinkit" in text.lower()
-    # Who answered: one of 60 in this round, so the results are flagged as uncertain;
-    # rates only, no names of those who did not answer.
-    assert "Vastausaste, kierros test-round: 1/60" in text
-    assert "Vastausaste jäi matalaksi" in text and "Vastaamatta jättäneet" not in text
+    # One respondent in this round: every figure is hidden (fewer than five), the low
+    # response is a tip; charts, not a text dump, and no names of anyone.
+    assert "Vastaajia kierroksella test-round: 1" in text
+    assert text.count("piilotettu (alle 5 vastaajaa)") == 3 + 12
+    assert "Vastausaste jäi matalaksi" in text and "vl-bar" in text and "<pre" not in text
+    names = [p["name"] for p in Store(settings.store_url).actor_choices()]
+    assert [n for n in names if n in text] == []
+    # The periphery by name only when the facilitator asks for it on their own screen.
+    app.names.value = True
+    own = app.show_results()
+    assert "vl-periphery" in own and any(n in own for n in names)
     app.set_lang("en")
     assert app.send.description == "Send"
 

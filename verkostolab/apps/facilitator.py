@@ -194,11 +194,15 @@ class EvaluationApp:
         self.gate = GateBox(tx, self.settings.facilitator_code, on_unlock=self.show_results)
         self.show = tx.bind(widgets.Button(icon="bar-chart"), "apps.evaluation.show")
         self.show.add_class("vl-show-results")
+        # The periphery by name: for the facilitator's own screen, never the projector.
+        self.names = tx.bind(widgets.Checkbox(value=False, indent=False,
+                                              layout=widgets.Layout(width="auto")), "room.views.show_names")
+        self.names.add_class("vl-show-names")
         self.show.on_click(lambda _: self.show_results())
         self.switch = language_switch(tx.lang, self.set_lang)
         self.widget = widgets.VBox([self.switch, self.title, self.intro, self.me, *rows, self.send,
-                                    self.status, widgets.HTML("<hr>"), self.gate.widget, self.show,
-                                    self.results], layout=widgets.Layout(max_width="900px", width="100%"))
+                                    self.status, widgets.HTML("<hr>"), self.gate.widget,
+                                    widgets.HBox([self.show, self.names]), self.results], layout=widgets.Layout(max_width="900px", width="100%"))
         self.widget.add_class("vl-app")
         self.widget.add_class("vl-evaluation")
 
@@ -226,24 +230,21 @@ class EvaluationApp:
             w.value = None
         return n
 
-    def results_html(self) -> str:
-        from ..advice import Context, evaluate, tips
+    def summary(self) -> dict:
+        """The round's chart data (:func:`.room_views.evaluation_summary`); the names of
+        people on the periphery only when the facilitator asked for them on this screen."""
+        from .room_views import evaluation_summary
 
-        data = self.store.load()
-        rounds = set(data.assessments["round"].dropna())
-        chosen = self.round if self.round in rounds else None
-        context = Context.from_data(data, round=chosen)  # one analysis for both
-        evaluation = evaluate(context)
-        found = tips(context)
+        return evaluation_summary(self.store, self.round, None, self.texts.lang,
+                                  facilitator=bool(self.names.value))
+
+    def results_html(self) -> str:
+        """The results as charts and lists (no names unless asked for, see :meth:`summary`)."""
+        from .room_views import evaluation_html
+
         lang = self.texts.lang
-        parts = [f"<h2>{html.escape(self.texts('apps.evaluation.results'))}</h2>",
-                 f"<pre style='white-space:pre-wrap;font-size:1.05em'>{html.escape(evaluation.render(lang))}</pre>",
-                 # who answered (rates by group, small groups hidden; never names)
-                 (f"<pre class='vl-response' style='white-space:pre-wrap'>"
-                  f"{html.escape(context.response.render(lang))}</pre>" if context.response is not None else ""),
-                 f"<h2>{html.escape(self.texts('advice.tips'))}</h2>",
-                 f"<pre style='white-space:pre-wrap;font-size:1.05em'>{html.escape(found.render(lang))}</pre>"]
-        return "".join(parts)
+        return (f"<h2>{html.escape(self.texts('apps.evaluation.results'))}</h2>"
+                + evaluation_html(self.summary(), lang))
 
     def show_results(self):
         if self.gate.refuse(self.status):

@@ -407,3 +407,73 @@ def projector_picture(store, *, baseline_tie: int | None, hidden=frozenset(), la
         _POSITIONS[key] = wall.positions
     return {"item": json_item(wall.figure), "version": version, "new_ties": len(wall.new_pairs),
             "people": wall.people}
+
+
+# --------------------------------------------------------------------------- as HTML
+
+#: The five answers, from "strongly disagree" (1) to "strongly agree" (5): a diverging
+#: scale safe for colour-blind viewers (Okabe–Ito vermillion/orange, grey, sky/blue).
+ANSWER_COLOURS = ("#D55E00", "#E69F00", "#BDBDBD", "#56B4E9", "#0072B2")
+
+
+def _bar_html(block: dict, lang: str, *, big: bool) -> str:
+    """One stacked bar of the answers 1..5 with the mean, or why nothing is shown."""
+    import html
+
+    from ..i18n import format_number
+
+    height = "2.2em" if big else "1.4em"
+    if block["suppressed"] or block["distribution"] is None or not sum(block["distribution"]):
+        why = (t("assess.suppressed", lang, min_group=5) if block["suppressed"]
+               else t("room.views.no_distribution", lang))
+        return (f'<div class="vl-bar vl-bar-hidden" style="height:{height};display:flex;align-items:center;'
+                f'color:#555;font-style:italic">{html.escape(why)}</div>')
+    total = sum(block["distribution"])
+    parts = []
+    for k, (n, colour) in enumerate(zip(block["distribution"], ANSWER_COLOURS), start=1):
+        if not n:
+            continue
+        share = 100 * n / total
+        title = html.escape(t("room.views.answer_count", lang, value=k, count=n))
+        text = str(n) if share >= 6 else ""
+        parts.append(f'<span title="{title}" style="width:{share:.2f}%;background:{colour};'
+                     f'display:inline-flex;align-items:center;justify-content:center;color:#000;'
+                     f'overflow:hidden">{text}</span>')
+    mean = html.escape(t("room.views.mean", lang, mean=format_number(block["mean"], lang),
+                         answers=block["answers"]))
+    return (f'<div class="vl-bar" style="display:flex;align-items:center;gap:.6em">'
+            f'<div style="flex:1;display:flex;height:{height};border-radius:4px;overflow:hidden">'
+            f'{"".join(parts)}</div><span style="white-space:nowrap">{mean}</span></div>')
+
+
+def evaluation_html(summary: dict, lang: str) -> str:
+    """The summary of :func:`evaluation_summary` as charts and lists (HTML): one bar of
+    answers 1..5 per dimension, smaller ones per statement, then strengths, targets,
+    tips and (only in a facilitator's summary) the people on the periphery."""
+    import html
+
+    esc = html.escape
+    legend = "".join(f'<span style="display:inline-flex;align-items:center;gap:.3em;margin-right:1em">'
+                     f'<span style="width:1.2em;height:1.2em;background:{c};display:inline-block"></span>'
+                     f'{k}</span>' for k, c in enumerate(ANSWER_COLOURS, start=1))
+    parts = [f'<div class="vl-evaluation-charts" style="max-width:60em;overflow-wrap:normal;word-break:normal">',
+             f'<p>{esc(t("room.views.respondents", lang, count=summary["respondents"], round=summary["round"]))}</p>',
+             f'<p style="font-size:.95em">{legend}{esc(t("room.views.scale", lang))}</p>']
+    for dim in summary["dimensions"]:
+        parts.append(f'<h3 style="margin:.8em 0 .3em">{esc(dim["label"].capitalize())}</h3>'
+                     + _bar_html(dim, lang, big=True))
+        rows = "".join(f'<div style="margin:.3em 0 .3em 1.5em"><div style="font-size:.95em">{esc(i["label"])}</div>'
+                       f'{_bar_html(i, lang, big=False)}</div>' for i in dim["items"])
+        parts.append(f'<details><summary>{esc(t("room.views.statements", lang))}</summary>{rows}</details>')
+
+    def listing(title: str, lines: list[str], cls: str) -> str:
+        items = "".join(f"<li>{esc(x)}</li>" for x in lines) or "<li>–</li>"
+        return f'<h3>{esc(title)}</h3><ul class="{cls}">{items}</ul>'
+
+    parts.append(listing(t("advice.strengths", lang), summary["strengths"], "vl-strengths"))
+    parts.append(listing(t("advice.targets", lang), summary["targets"], "vl-targets"))
+    parts.append(listing(t("advice.tips", lang), summary["tips"], "vl-tips"))
+    if "periphery" in summary:
+        parts.append(listing(t("room.views.periphery", lang), summary["periphery"], "vl-periphery"))
+    parts.append("</div>")
+    return "".join(parts)
