@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ..i18n import t
 
-__all__ = ["evaluation_summary", "projector_picture", "projector_version", "wall_picture",
+__all__ = ["evaluation_summary", "evaluation_html", "projector_picture", "projector_version", "wall_picture", "latest_tie",
            "WallPicture", "new_tie_pairs", "without_actors", "WALL_WIDTH", "WALL_HEIGHT",
            "LABEL_PX", "NEW_TIE_COLOUR"]
 
@@ -477,3 +477,15 @@ def evaluation_html(summary: dict, lang: str) -> str:
         parts.append(listing(t("room.views.periphery", lang), summary["periphery"], "vl-periphery"))
     parts.append("</div>")
     return "".join(parts)
+
+
+def latest_tie(store) -> int:
+    """The row id of the newest stored tie (0 without ties): ties stored later are new."""
+    if not store.exists():
+        return 0
+    import sqlalchemy as sa
+
+    from ..store import SQL_TABLES
+
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.max(SQL_TABLES["ties"].c.row_id))).scalar() or 0)
