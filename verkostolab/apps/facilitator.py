@@ -50,7 +50,8 @@ class GateBox:
     def __init__(self, texts: Texts, code: str, on_unlock=None):
         self.texts = texts
         self.gate = FacilitatorGate(code)
-        self.code = texts.bind(widgets.Password(layout=widgets.Layout(width="16em")), "apps.code")
+        self.code = texts.bind(widgets.Password(layout=widgets.Layout(width="24em"),
+                                                style={"description_width": "initial"}), "apps.code")
         self.code.add_class("vl-code")
         self.button = texts.bind(widgets.Button(icon="unlock"), "apps.unlock")
         self.button.add_class("vl-unlock")
@@ -106,9 +107,11 @@ class WarmupApp:
         self.refresh = tx.bind(widgets.Button(icon="refresh"), "room.views.refresh_people")
         self.refresh.add_class("vl-refresh-people")
         self.refresh.on_click(lambda _: self.show_people())
-        self.size = widgets.ToggleButtons(options=[("2", 2), ("3", 3)], value=2)
+        self.size = widgets.ToggleButtons(options=[("2", 2), ("3", 3)], value=2,
+                                          style={"description_width": "initial"})
         tx.bind(self.size, "apps.warmup.size")
-        self.mode = widgets.ToggleButtons(options=[("", "similar"), ("", "mixed")], value="similar")
+        self.mode = widgets.ToggleButtons(options=[("", "similar"), ("", "mixed")], value="similar",
+                                          style={"button_width": "auto"})
         self._relabel_mode()
         self.make = tx.bind(widgets.Button(button_style="info", icon="random"), "apps.warmup.make")
         self.make.add_class("vl-make-groups")
@@ -358,8 +361,11 @@ class ImpactApp:
         self._store = None
         self._store_lock = threading.Lock()
         self.texts = tx = Texts(self.settings.lang)
-        self.before = tx.bind(widgets.Text(value=before or ""), "apps.impact.before")
-        self.after = tx.bind(widgets.Text(value=after or ""), "apps.impact.after")
+        style = {"description_width": "initial"}
+        self.before = tx.bind(widgets.Text(value=before or "", style=style,
+                                           layout=widgets.Layout(width="22em")), "apps.impact.before")
+        self.after = tx.bind(widgets.Text(value=after or "", style=style,
+                                          layout=widgets.Layout(width="22em")), "apps.impact.after")
         #: Under each period: what it means in words, or what is wrong with it.
         self.fields = {"before": self.before, "after": self.after}
         self.hints = {name: widgets.HTML() for name in self.fields}
@@ -473,7 +479,8 @@ class ImpactApp:
         except PeriodError:  # said when comparing, next to the field
             self.hints[name].value = ""
             return
-        self.hints[name].value = f'<div class="vl-period-words" style="color:#333">{html.escape(words)}</div>'
+        self.hints[name].value = (f'<div class="vl-period-words" style="color:#333;font-size:.95em">'
+                                  f'{html.escape(words)}</div>')
 
     def field_error(self, name: str, message: str) -> None:
         self.hints[name].value = (f'<div class="vl-field-error" role="alert" style="color:#b00020;'
@@ -512,7 +519,11 @@ class ImpactApp:
         # The app shows the two figures side by side: no HTML controls to build.
         if workshop is not None:
             self.defaults = {k: workshop[k] for k in ("before", "after")}
-        titles = [self.period_words(name, value) for name, value in (("before", before), ("after", after))]
+        if workshop is not None:  # the pictures' titles: the workshop's periods by name
+            titles = [self.texts("room.views.before_workshop"), self.texts("room.views.including_workshop")]
+        else:
+            titles = [self.period_words(name, value) for name, value in (("before", before), ("after", after))]
+        titles = [x[:1].upper() + x[1:] for x in titles]
         first = network_picture(earlier, lang=lang, width=560, height=480, title=titles[0], controls=False)
         second = network_picture(later, lang=lang, width=560, height=480, title=titles[1],
                                  positions=first.positions, previous=earlier, controls=False)
