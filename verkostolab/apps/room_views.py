@@ -224,6 +224,15 @@ class WallPicture:
         return len(self.picture.nodes)
 
 
+def _named(fig, name: str):
+    """The figure's legend, caption or renderer called ``name`` (``select_one`` walks
+    every model of the figure: a fifth of a second on the wall)."""
+    for model in (*fig.right, *fig.below, *fig.renderers):
+        if getattr(model, "name", None) == name:
+            return model
+    return None
+
+
 def _label_text(item) -> str:
     label = item.label
     return str(getattr(label, "value", label))
@@ -267,7 +276,7 @@ def wall_picture(data, *, new_pairs=(), lang: str, width: int = WALL_WIDTH, heig
     new_pairs = [p for p in new_pairs if p[0] in where and p[1] in where]
 
     # The legend at the wall's size: first "new in this workshop".
-    legend = fig.select_one({"name": "legend"})
+    legend = _named(fig, "legend")
     items = list(legend.items)
     new_renderer = None
     if new_pairs:
@@ -295,7 +304,7 @@ def wall_picture(data, *, new_pairs=(), lang: str, width: int = WALL_WIDTH, heig
     texts = [_label_text(i) for i in items]
 
     # The caption (how many people and ties, the ties the backbone leaves out), larger.
-    caption = fig.select_one({"name": "caption"})
+    caption = _named(fig, "caption")
     count_text = t("picture.nodes_ties", lang, nodes=len(nodes), ties=len(picture.ties))
     caption_texts = [count_text, *picture.notes]
 
@@ -313,7 +322,7 @@ def wall_picture(data, *, new_pairs=(), lang: str, width: int = WALL_WIDTH, heig
             break
         ncols = needed
     legend.items = items
-    keys = fig.select_one({"name": "legend_keys"})
+    keys = _named(fig, "legend_keys")
     if keys is not None:  # the sectors' colour keys as large as the text
         keys.glyph.size = int(LEGEND_PX * 1.1)
     legend.label_text_font_size = f"{LEGEND_PX}px"
