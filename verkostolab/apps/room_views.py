@@ -247,7 +247,7 @@ def _legend_width(texts, font_px: float, glyph_px: float, ncols: int) -> float:
 
 
 def wall_picture(data, *, new_pairs=(), lang: str, width: int = WALL_WIDTH, height: int = WALL_HEIGHT,
-                 positions=None) -> WallPicture:
+                 positions=None, min_weight: float = 0.0) -> WallPicture:
     """The network picture of ``data`` as the wall draws it, ``width``×``height`` px in all.
 
     Everybody keeps ``positions`` (newcomers placed among the people they named); names
@@ -265,7 +265,7 @@ def wall_picture(data, *, new_pairs=(), lang: str, width: int = WALL_WIDTH, heig
     from ..viz.picture import _wrap
 
     picture = network_picture(data, lang=lang, positions=positions, width=width, height=height,
-                              title=" ", labels="none", controls=False)
+                              title=" ", labels="none", controls=False, min_weight=min_weight)
     fig = picture.figure
     nodes = picture.nodes
     fig.toolbar_location = None

@@ -107,25 +107,26 @@ class WallModel:
             self.opened_tie = latest_tie(self.store)
             self.token = None
 
-    def _version(self) -> str:
+    def _version(self, baseline: int) -> str:
         from .room_views import projector_version
 
-        return projector_version(self.store, baseline_tie=self.baseline(), hidden=self.hidden,
+        return projector_version(self.store, baseline_tie=baseline, hidden=self.hidden,
                                  lang=self.lang, width=self.width, height=self.height)
 
     def changed(self) -> bool:
-        return self._version() != self.token
+        return self._version(self.baseline()) != self.token
 
     def draw(self):
         from .room_views import new_tie_pairs, wall_picture, without_actors
 
         with self._lock:
-            self.token = self._version()
             baseline = self.baseline()
+            self.token = self._version(baseline)
             self.data = without_actors(self.store.load(), self.hidden)
             pairs = new_tie_pairs(self.store, baseline, self.hidden)
             self.wall = wall_picture(self.data, new_pairs=pairs, lang=self.lang, width=self.width,
-                                     height=self.height, positions=self.positions)
+                                     height=self.height, positions=self.positions,
+                                     min_weight=self.min_weight)
             self.positions = self.wall.positions
             return self.wall.picture
 
