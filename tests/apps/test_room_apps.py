@@ -110,6 +110,8 @@ def test_warmup_continues_after_a_reload_and_records_a_round_once(settings):
     assert sorted(a for g in made["groups"] for a in g) == present  # only who is present
     assert "Kierros 1" in app.groups.value and app.groups.value.count("vl-group") == 4
     assert app.record_round() is None and "fasilitaattorille" in app.status.value  # no code
+    stale = WarmupApp(settings)  # another page, left open on round 1
+    stale.gate.unlock("246810")
     app.gate.unlock("246810")
     before = store.counts()
     assert app.record_round() == {"number": 1, "events": 4}
@@ -125,6 +127,10 @@ def test_warmup_continues_after_a_reload_and_records_a_round_once(settings):
     assert reloaded.record_round(1) is None
     assert "Kierros 1 on jo tallennettu" in reloaded.status.value
     assert app.record_round(1) is None
+    # A page opened before the recording still shows round 1's groups: its "record" is
+    # refused by number (not moved on to another round).
+    assert "Kierros 1" in stale.groups.value and stale.record_round() is None
+    assert "Kierros 1 on jo tallennettu" in stale.status.value
     assert store.counts() == after
     # Round 2 meets new people; made twice before recording, it is replaced, not added.
     reloaded.mode.value = "mixed"

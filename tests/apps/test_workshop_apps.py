@@ -134,6 +134,53 @@ def test_facilitator_action_needs_the_code(server):
     assert Store(server.store_url).counts()["events"] > before
 
 
+def _unlock(page):
+    page.locator(".vl-code input").fill(CODE)
+    page.locator(".vl-unlock").click()
+    page.wait_for_function("() => /toiminnot käytössä/.test(document.querySelector('.vl-gate').innerText)",
+                           timeout=30_000)
+
+
+def test_warmup_page_reload_continues_and_a_stale_page_cannot_record_again(server, tmp_path):
+    store = Store(server.store_url)
+    run = store.current_run(create=False)
+    with offline_page(allow_hosts=(server.base_url,)) as (page, blocked):
+        open_app(page, server, "warmup.ipynb")
+        number = len(store.rounds(run["run_id"])) + (0 if store.rounds(run["run_id"])
+                                                     and not store.rounds(run["run_id"])[-1]["recorded_at"] else 1)
+        page.wait_for_function(f"() => /Kierros {number}/.test(document.querySelector('.vl-groups').innerText)",
+                               timeout=60_000)
+        page.locator(".vl-make-groups").click()
+        page.locator(".vl-group").first.wait_for(state="visible", timeout=60_000)
+        # A second page (the facilitator's phone, or a tab left open) shows the same round.
+        stale = page.context.new_page()
+        open_app(stale, server, "warmup.ipynb")
+        stale.locator(".vl-group").first.wait_for(state="visible", timeout=60_000)
+        assert f"Kierros {number}" in stale.locator(".vl-groups").inner_text()
+        _unlock(page)
+        page.locator(".vl-record-round").click()
+        page.wait_for_function("() => /Kierros tallennettu/.test(document.querySelector('.vl-warmup').innerText)",
+                               timeout=60_000)
+        recorded = store.counts()
+        # A reload (a new kernel) continues at the next round, with no groups yet.
+        page.reload()
+        page.locator(".vl-app").first.wait_for(state="visible", timeout=180_000)
+        page.wait_for_function(f"() => /Kierros {number + 1}/.test(document.querySelector('.vl-groups').innerText)",
+                               timeout=60_000)
+        assert page.locator(".vl-group").count() == 0
+        # The stale page's "record" is refused, and nothing is appended.
+        _unlock(stale)
+        stale.locator(".vl-record-round").click()
+        stale.wait_for_function(
+            f"() => /Kierros {number} on jo tallennettu/.test(document.querySelector('.vl-warmup').innerText)",
+            timeout=60_000)
+        page.screenshot(path=str(tmp_path / "warmup-reloaded.png"))
+        stale.screenshot(path=str(tmp_path / "warmup-refused.png"))
+    assert store.counts() == recorded
+    assert [r["number"] for r in store.rounds(run["run_id"]) if r["recorded_at"]][-1] == number
+    assert blocked == []
+
+
 def test_thirty_participants_at_once_lose_nothing(server):
     from playwright.async_api import async_playwright
 

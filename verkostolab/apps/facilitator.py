@@ -102,9 +102,11 @@ class WarmupApp:
         # starts today's, like the server would).
         self.run = self.store.current_run(create=True)
         self.gate = GateBox(tx, self.settings.facilitator_code)
-        self.people = widgets.HTML()
+        self.people = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
         self.people.add_class("vl-present")
-        self.refresh = tx.bind(widgets.Button(icon="refresh"), "room.views.refresh_people")
+        self.refresh = tx.bind(widgets.Button(icon="refresh", layout=widgets.Layout(width="auto",
+                                                                                   flex="0 0 auto")),
+                               "room.views.refresh_people")
         self.refresh.add_class("vl-refresh-people")
         self.refresh.on_click(lambda _: self.show_people())
         self.size = widgets.ToggleButtons(options=[("2", 2), ("3", 3)], value=2,
@@ -121,13 +123,17 @@ class WarmupApp:
         self.record.on_click(lambda _: self.record_round())
         self.groups = widgets.HTML()
         self.groups.add_class("vl-groups")
+        self.shown = None
         self.status = widgets.HTML()
         self.title = tx.bind(widgets.HTML(), "apps.warmup.title", "value", wrap="<h1>{}</h1>")
         self.switch = language_switch(tx.lang, self.set_lang)
+        # The status right under the buttons (a refusal is seen without scrolling past
+        # the groups).
         self.widget = widgets.VBox([self.switch, self.title, self.gate.widget,
-                                    widgets.HBox([self.people, self.refresh]),
+                                    widgets.HBox([self.people, self.refresh],
+                                                 layout=widgets.Layout(align_items="center")),
                                     self.size, self.mode, widgets.HBox([self.make, self.record]),
-                                    self.groups, self.status])
+                                    self.status, self.groups])
         self.widget.add_class("vl-app")
         self.widget.add_class("vl-warmup")
         self.show_people()
@@ -175,16 +181,22 @@ class WarmupApp:
     def show_round(self) -> None:
         heading = html.escape(self.texts("apps.warmup.round", number=self.round_number()))
         chosen = self.current()
+        #: The round whose groups this page shows: "record" records that one (a page left
+        #: open after another recorded it is refused, not moved on to the next round).
+        self.shown = None if chosen is None else chosen["number"]
         if chosen is None:
             self.groups.value = f"<h2>{heading}</h2>"
             return
         names = self._labels()
+        # A compact grid: 30 pairs fit one screen.
         cells = "".join(
-            '<div class="vl-group" style="border:2px solid #0072B2;border-radius:10px;padding:.4em .8em;'
-            'margin:.3em;display:inline-block;min-width:12em;vertical-align:top">'
-            f"<b>{k}</b><br>" + "<br>".join(html.escape(str(names.get(p, "•"))) for p in group) + "</div>"
+            '<div class="vl-group" style="border:2px solid #0072B2;border-radius:8px;padding:.25em .6em;'
+            f'display:flex;gap:.6em"><b>{k}</b><div>'
+            + "".join(f'<div style="white-space:nowrap;overflow:hidden;text-overflow:ellipsis">'
+                      f'{html.escape(str(names.get(p, "•")))}</div>' for p in group) + "</div></div>"
             for k, group in enumerate(chosen["groups"], start=1))
-        self.groups.value = f'<h2>{heading}</h2><div style="font-size:1.5em">{cells}</div>'
+        self.groups.value = (f'<h2>{heading}</h2><div style="font-size:1.1em;display:grid;gap:.4em;'
+                             f'grid-template-columns:repeat(auto-fill,minmax(16em,1fr))">{cells}</div>')
 
     def _relabel_mode(self):
         value = self.mode.value
@@ -222,11 +234,10 @@ class WarmupApp:
         from .room import record_round
 
         if number is None:
-            chosen = self.current()
-            if chosen is None:
+            number = self.shown
+            if number is None:
                 self.status.value = status_html(self.texts("apps.warmup.make_first"), "error")
                 return None
-            number = chosen["number"]
         try:
             result = record_round(self.store, self.run, int(number), lang=self.texts.lang)
         except Exception as exc:
