@@ -10,6 +10,7 @@ import os
 import re
 
 import pytest
+from support.bokeh_page import HELPERS, READY, outside, overlaps
 from support.browser import CHROMIUM, LAUNCH_ARGS, offline_page
 from support.voila_server import workshop_server
 
@@ -95,6 +96,30 @@ def test_phone_submission_appears_on_the_wall(server):
     people = {p["name"]: p["actor_id"] for p in Store(server.store_url).actor_choices()}
     ties = Store(server.store_url).load().ties
     assert ((ties["source"] == people["Puhelin Testaaja"]) & (ties["target"] == "P01")).sum() == 1
+
+
+def test_wall_reads_from_the_back_of_the_room_at_1920(server, tmp_path):
+    """On a 1920×1080 wall: the whole picture on the screen, names at 24 px or more,
+    none over another, all inside the frame (read back from BokehJS in the page)."""
+    with offline_page(width=1920, height=1080, allow_hosts=(server.base_url,)) as (page, blocked):
+        open_app(page, server, "wall.ipynb")
+        page.locator(".vl-app canvas").first.wait_for(state="attached", timeout=180_000)
+        page.wait_for_function(READY, timeout=60_000)
+        page.wait_for_timeout(1000)
+        page.evaluate(HELPERS)
+        page.wait_for_function("() => vl.plot() !== null && vl.labels().length > 0", timeout=60_000)
+        labels = page.evaluate("() => vl.labels()")
+        font = page.evaluate("() => vl.view(vl.doc().get_model_by_name('labels')).visuals.text.font_value(0)")
+        size = float(re.search(r"([\d.]+)px", font).group(1))
+        assert size >= 24, font
+        assert len(labels) >= 20 and overlaps(labels) == []
+        assert outside(labels, page.evaluate("() => vl.frame()")) == []
+        canvas = page.evaluate("() => vl.canvas()")
+        assert canvas["left"] >= 0 and canvas["left"] + canvas["width"] <= 1920
+        assert canvas["top"] + canvas["height"] <= 1080  # no scrolling to see the picture
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1920
+        page.screenshot(path=str(tmp_path / "wall-1920.png"))
+    assert blocked == []
 
 
 def test_language_switch(server):
