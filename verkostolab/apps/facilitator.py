@@ -454,9 +454,9 @@ class ImpactApp:
         if run is None:
             return None
         start = dt.date.fromisoformat(run["started_at"][:10])
-        last = max(dt.date.today(), start)
-        return {"before": f":{_day(start - dt.timedelta(days=1))}", "after": f":{_day(last)}",
-                "run": run["run_id"]}
+        # ":" is every date: the workshop and whatever else the store holds (planned
+        # events of an imported calendar too).
+        return {"before": f":{_day(start - dt.timedelta(days=1))}", "after": ":", "run": run["run_id"]}
 
     def period_words(self, name: str, value: str) -> str:
         """``value`` of the field ``name`` in words (the workshop's periods by name)."""
@@ -526,7 +526,8 @@ class ImpactApp:
                 raise PeriodFieldError(name, exc.key, **exc.params) from None
         change = compare_periods(data, before, after)
         # The analyses the comparison made: the pictures build no graph of their own.
-        earlier, later = analyse(data, period=before), analyse(data, period=after)
+        whole = lambda p: None if p.strip() == ":" else p  # noqa: E731 - every date: no period
+        earlier, later = analyse(data, period=whole(before)), analyse(data, period=whole(after))
         # The app shows the two figures side by side: no HTML controls to build.
         if workshop is not None:
             self.defaults = {k: workshop[k] for k in ("before", "after")}
