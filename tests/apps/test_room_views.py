@@ -216,3 +216,29 @@ def test_projector_marks_exactly_the_ties_after_the_baseline(tmp_path):
         png = page.screenshot(path=str(tmp_path / "wall.png"))
         assert ink_share(png) > 0.01
         assert blocked == []
+
+
+def test_the_samples_results_name_nobody_unless_for_the_facilitator(tmp_path):
+    """The sample's tips name people (introductions, brokers, the periphery): the
+    projected results leave every such sentence out, the facilitator's keep them."""
+    from verkostolab.datasets import sample_path
+    from verkostolab.ingest import import_files
+
+    store = Store(f"sqlite:///{tmp_path / 'sample.sqlite'}")
+    import_files(store, sample_path())
+    names = [p["name"] for p in store.actor_choices()]
+    shown = evaluation_summary(store, "2025-kevät", None, "fi")
+    own = evaluation_summary(store, "2025-kevät", None, "fi", facilitator=True)
+    assert shown["respondents"] == 36 and not shown["suppressed"]
+    text = json.dumps(shown, ensure_ascii=False)
+    assert [n for n in names if n in text] == []
+    assert shown["tips"] and set(shown["tips"]) < set(own["tips"])
+    assert any(n in json.dumps(own["tips"], ensure_ascii=False) for n in names)
+    assert own["periphery"] and set(own["periphery"]) <= set(names)
+    # The figures are the package's own scoring of the round.
+    from verkostolab.measures.assessment import score
+
+    scored = score(store.load(), round="2025-kevät")
+    for dim in shown["dimensions"]:
+        assert dim["mean"] == round(float(scored.dimensions.loc[dim["key"], "mean"]), 2)
+        assert dim["respondents"] == int(scored.dimensions.loc[dim["key"], "respondents"])
