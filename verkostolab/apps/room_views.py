@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import textwrap
 import threading
 from dataclasses import dataclass, field
 
@@ -262,7 +263,6 @@ def wall_picture(data, *, new_pairs=(), lang: str, width: int = WALL_WIDTH, heig
     from ..viz import network_picture
     from ..viz.labels import CHAR_EM, LINE_EM, place_labels
     from ..viz.style import KIND_MARKERS
-    from ..viz.picture import _wrap
 
     picture = network_picture(data, lang=lang, positions=positions, width=width, height=height,
                               title=" ", labels="none", controls=False, min_weight=min_weight)
@@ -315,7 +315,8 @@ def wall_picture(data, *, new_pairs=(), lang: str, width: int = WALL_WIDTH, heig
         legend_px = _legend_width(texts, LEGEND_PX, glyph_px, ncols)
         frame_width = int(width - legend_px - 16)
         caption_chars = (frame_width - 8) / (CAPTION_PX * CHAR_EM)
-        caption_lines = [line for text in caption_texts for line in _wrap(text, caption_chars)]
+        caption_lines = [line for text in caption_texts
+                         for line in textwrap.wrap(text, int(caption_chars), break_long_words=False) or [""]]
         frame_height = int(height - 16 - len(caption_lines) * LINE_EM * CAPTION_PX - 12)
         needed = max(1, int(np.ceil(len(items) * row_px / max(1.0, frame_height - 30))))
         if needed == ncols:
