@@ -74,6 +74,13 @@ def test_wall_new_ties_come_from_the_run_and_survive_a_reload(settings):
     store.hide_member(run["run_id"], me)
     assert again.refresh()
     assert again.model.counts()["people"] == 60 and again.model.counts()["new_ties"] == 0
+    # The next workshop (a new run): the wall follows it, nothing of the last one is new.
+    store.hide_member(run["run_id"], me, hidden=False)
+    assert again.refresh() and again.model.counts()["new_ties"] == 2
+    nxt = store.new_run()
+    assert again.refresh()
+    assert again.model.run["run_id"] == nxt["run_id"] and again.model.counts()["new_ties"] == 0
+    assert again.model.counts()["run"]["joined"] == 0
 
 
 def test_wall_without_a_run_marks_what_came_after_it_opened(settings):

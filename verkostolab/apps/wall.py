@@ -86,11 +86,20 @@ class WallModel:
     def picture(self):
         return None if self.wall is None else self.wall.picture
 
+    def _current_run(self) -> dict | None:
+        """The workshop's run: once found, read again by id (a read, not the write
+        transaction ``current_run`` takes), until it is closed by a new run."""
+        if self.run is not None:
+            run = self.store.get_run(self.run["run_id"])
+            if not run.get("ended_at"):
+                return run
+        return self.store.current_run(create=False)
+
     def baseline(self) -> int:
         """The row id after which ties are new: the run's, else the page's opening."""
         from .room_views import latest_tie
 
-        self.run = self.store.current_run(create=False)
+        self.run = self._current_run()
         if self.run is not None:
             self.hidden = self.store.hidden_members(self.run["run_id"])
             return int(self.run["baseline_tie"])
