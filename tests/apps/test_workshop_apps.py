@@ -10,6 +10,7 @@ import os
 import re
 
 import pytest
+from support.bokeh_page import HELPERS, READY, outside, overlaps
 from support.browser import CHROMIUM, LAUNCH_ARGS, offline_page
 from support.voila_server import workshop_server
 
@@ -86,13 +87,39 @@ def test_phone_submission_appears_on_the_wall(server):
             "option", has_text="Noora Savolainen").first.inner_text()
         submit_new_person(phone, "Puhelin Testaaja", label)
         assert "Kiitos" in phone.locator(".vl-status-ok").inner_text()
+        # The workshop's run: its own counts, the new tie counted for this workshop.
         wall.wait_for_function(
-            "() => /61 toimijaa .* 1 uutta/.test(document.querySelector('.vl-wall-counts').innerText)",
+            "() => { const t = document.querySelector('.vl-wall-counts').innerText;"
+            " return /1 uutta suhdetta tässä työpajassa/.test(t) && /61 toimijaa/.test(t); }",
             timeout=60_000)
     assert blocked == []
     people = {p["name"]: p["actor_id"] for p in Store(server.store_url).actor_choices()}
     ties = Store(server.store_url).load().ties
     assert ((ties["source"] == people["Puhelin Testaaja"]) & (ties["target"] == "P01")).sum() == 1
+
+
+def test_wall_reads_from_the_back_of_the_room_at_1920(server, tmp_path):
+    """On a 1920×1080 wall: the whole picture on the screen, names at 24 px or more,
+    none over another, all inside the frame (read back from BokehJS in the page)."""
+    with offline_page(width=1920, height=1080, allow_hosts=(server.base_url,)) as (page, blocked):
+        open_app(page, server, "wall.ipynb")
+        page.locator(".vl-app canvas").first.wait_for(state="attached", timeout=180_000)
+        page.wait_for_function(READY, timeout=60_000)
+        page.wait_for_timeout(1000)
+        page.evaluate(HELPERS)
+        page.wait_for_function("() => vl.plot() !== null && vl.labels().length > 0", timeout=60_000)
+        labels = page.evaluate("() => vl.labels()")
+        font = page.evaluate("() => vl.view(vl.doc().get_model_by_name('labels')).visuals.text.font_value(0)")
+        size = float(re.search(r"([\d.]+)px", font).group(1))
+        assert size >= 24, font
+        assert len(labels) >= 20 and overlaps(labels) == []
+        assert outside(labels, page.evaluate("() => vl.frame()")) == []
+        canvas = page.evaluate("() => vl.canvas()")
+        assert canvas["left"] >= 0 and canvas["left"] + canvas["width"] <= 1920
+        assert canvas["top"] + canvas["height"] <= 1080  # no scrolling to see the picture
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 1920
+        page.screenshot(path=str(tmp_path / "wall-1920.png"))
+    assert blocked == []
 
 
 def test_language_switch(server):
@@ -130,6 +157,53 @@ def test_facilitator_action_needs_the_code(server):
         page.wait_for_function("() => /Kierros tallennettu/.test(document.querySelector('.vl-warmup').innerText)",
                                timeout=60_000)
     assert Store(server.store_url).counts()["events"] > before
+
+
+def _unlock(page):
+    page.locator(".vl-code input").fill(CODE)
+    page.locator(".vl-unlock").click()
+    page.wait_for_function("() => /toiminnot käytössä/.test(document.querySelector('.vl-gate').innerText)",
+                           timeout=30_000)
+
+
+def test_warmup_page_reload_continues_and_a_stale_page_cannot_record_again(server, tmp_path):
+    store = Store(server.store_url)
+    run = store.current_run(create=False)
+    with offline_page(allow_hosts=(server.base_url,)) as (page, blocked):
+        open_app(page, server, "warmup.ipynb")
+        number = len(store.rounds(run["run_id"])) + (0 if store.rounds(run["run_id"])
+                                                     and not store.rounds(run["run_id"])[-1]["recorded_at"] else 1)
+        page.wait_for_function(f"() => /Kierros {number}/.test(document.querySelector('.vl-groups').innerText)",
+                               timeout=60_000)
+        page.locator(".vl-make-groups").click()
+        page.locator(".vl-group").first.wait_for(state="visible", timeout=60_000)
+        # A second page (the facilitator's phone, or a tab left open) shows the same round.
+        stale = page.context.new_page()
+        open_app(stale, server, "warmup.ipynb")
+        stale.locator(".vl-group").first.wait_for(state="visible", timeout=60_000)
+        assert f"Kierros {number}" in stale.locator(".vl-groups").inner_text()
+        _unlock(page)
+        page.locator(".vl-record-round").click()
+        page.wait_for_function("() => /Kierros tallennettu/.test(document.querySelector('.vl-warmup').innerText)",
+                               timeout=60_000)
+        recorded = store.counts()
+        # A reload (a new kernel) continues at the next round, with no groups yet.
+        page.reload()
+        page.locator(".vl-app").first.wait_for(state="visible", timeout=180_000)
+        page.wait_for_function(f"() => /Kierros {number + 1}/.test(document.querySelector('.vl-groups').innerText)",
+                               timeout=60_000)
+        assert page.locator(".vl-group").count() == 0
+        # The stale page's "record" is refused, and nothing is appended.
+        _unlock(stale)
+        stale.locator(".vl-record-round").click()
+        stale.wait_for_function(
+            f"() => /Kierros {number} on jo tallennettu/.test(document.querySelector('.vl-warmup').innerText)",
+            timeout=60_000)
+        page.screenshot(path=str(tmp_path / "warmup-reloaded.png"))
+        stale.screenshot(path=str(tmp_path / "warmup-refused.png"))
+    assert store.counts() == recorded
+    assert [r["number"] for r in store.rounds(run["run_id"]) if r["recorded_at"]][-1] == number
+    assert blocked == []
 
 
 def test_thirty_participants_at_once_lose_nothing(server):

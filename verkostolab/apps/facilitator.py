@@ -10,6 +10,7 @@ import threading
 
 import ipywidgets as widgets
 
+from ..errors import VerkostolabError
 from .common import (AppSettings, FacilitatorGate, Texts, language_switch, report_error,
                      status_html)
 from .wall import in_worker, kernel_loop, loading_html
@@ -22,13 +23,35 @@ def default_round() -> str:
     return f"workshop-{dt.date.today().isoformat()}"
 
 
+def _day(day) -> str:
+    """A date as people in the room write it: ``6.12.2026``."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def t_field(name: str, lang: str) -> str:
+    """The label of the impact review's period field ``name`` (``before``/``after``)."""
+    from ..i18n import t
+
+    return t(f"apps.impact.{name}", lang)
+
+
+class PeriodFieldError(VerkostolabError):
+    """A period the impact review cannot use; ``field`` is the field it was typed in
+    (``before`` or ``after``), where the message is shown."""
+
+    def __init__(self, field: str, key: str, /, **params):
+        super().__init__(key, **params)
+        self.field = field
+
+
 class GateBox:
     """The code field that unlocks facilitator actions on a page."""
 
     def __init__(self, texts: Texts, code: str, on_unlock=None):
         self.texts = texts
         self.gate = FacilitatorGate(code)
-        self.code = texts.bind(widgets.Password(layout=widgets.Layout(width="16em")), "apps.code")
+        self.code = texts.bind(widgets.Password(layout=widgets.Layout(width="24em"),
+                                                style={"description_width": "initial"}), "apps.code")
         self.code.add_class("vl-code")
         self.button = texts.bind(widgets.Button(icon="unlock"), "apps.unlock")
         self.button.add_class("vl-unlock")
@@ -62,24 +85,35 @@ def _frame_html(frame, *, big: bool = False) -> str:
 
 
 class WarmupApp:
-    """Warm-up: pairs or triads, first similar, then mixed; each round recorded as events."""
+    """Warm-up: pairs or triads, first similar, then mixed; each round recorded as events.
+
+    The rounds live in the store, in the workshop run (:mod:`.room`: ``make_round``,
+    ``record_round``): a reloaded page or a new kernel shows the round the room is at,
+    and a round is recorded once (a second "record" is refused, never appended).  The
+    people are the run's present members; only while nobody has joined, everyone in the
+    store.
+    """
 
     def __init__(self, settings: AppSettings | None = None):
         self.settings = settings or AppSettings()
         self.store = self.settings.store()
         self.texts = tx = Texts(self.settings.lang)
-        self.history: list = []
-        self.plan = None
+        # The workshop's run (the workshop server starts it; a warm-up page opened alone
+        # starts today's, like the server would).
+        self.run = self.store.current_run(create=True)
         self.gate = GateBox(tx, self.settings.facilitator_code)
-        people = self.store.actor_choices()
-        self.people = widgets.SelectMultiple(options=[(p["name"], p["actor_id"]) for p in people],
-                                             rows=10, layout=widgets.Layout(width="100%"))
-        tx.bind(self.people, "apps.warmup.people")
-        self.all = tx.bind(widgets.Button(icon="check-square"), "apps.warmup.all")
-        self.all.on_click(lambda _: setattr(self.people, "value", tuple(v for _, v in self.people.options)))
-        self.size = widgets.ToggleButtons(options=[("2", 2), ("3", 3)], value=2)
+        self.people = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
+        self.people.add_class("vl-present")
+        self.refresh = tx.bind(widgets.Button(icon="refresh", layout=widgets.Layout(width="auto",
+                                                                                   flex="0 0 auto")),
+                               "room.views.refresh_people")
+        self.refresh.add_class("vl-refresh-people")
+        self.refresh.on_click(lambda _: self.show_people())
+        self.size = widgets.ToggleButtons(options=[("2", 2), ("3", 3)], value=2,
+                                          style={"description_width": "initial"})
         tx.bind(self.size, "apps.warmup.size")
-        self.mode = widgets.ToggleButtons(options=[("", "similar"), ("", "mixed")], value="similar")
+        self.mode = widgets.ToggleButtons(options=[("", "similar"), ("", "mixed")], value="similar",
+                                          style={"button_width": "auto"})
         self._relabel_mode()
         self.make = tx.bind(widgets.Button(button_style="info", icon="random"), "apps.warmup.make")
         self.make.add_class("vl-make-groups")
@@ -89,14 +123,80 @@ class WarmupApp:
         self.record.on_click(lambda _: self.record_round())
         self.groups = widgets.HTML()
         self.groups.add_class("vl-groups")
+        self.shown = None
         self.status = widgets.HTML()
         self.title = tx.bind(widgets.HTML(), "apps.warmup.title", "value", wrap="<h1>{}</h1>")
         self.switch = language_switch(tx.lang, self.set_lang)
-        self.widget = widgets.VBox([self.switch, self.title, self.gate.widget, self.people, self.all,
+        # The status right under the buttons (a refusal is seen without scrolling past
+        # the groups).
+        self.widget = widgets.VBox([self.switch, self.title, self.gate.widget,
+                                    widgets.HBox([self.people, self.refresh],
+                                                 layout=widgets.Layout(align_items="center")),
                                     self.size, self.mode, widgets.HBox([self.make, self.record]),
-                                    self.groups, self.status])
+                                    self.status, self.groups])
         self.widget.add_class("vl-app")
         self.widget.add_class("vl-warmup")
+        self.show_people()
+        self.show_round()
+
+    # -- who and which round, from the store ------------------------------------------
+    def present(self) -> tuple[list[str], bool]:
+        """Ids of the people to group and whether they are the run's present members
+        (``False``: nobody has joined yet, so everyone in the store who may be shown)."""
+        from .room import present_members
+
+        ids = present_members(self.store, self.run)
+        if ids:
+            return ids, True
+        hidden = self.store.hidden_members(self.run["run_id"])
+        return [p["actor_id"] for p in self.store.actor_choices() if p["actor_id"] not in hidden], False
+
+    def show_people(self) -> None:
+        ids, joined = self.present()
+        key = "room.views.present_joined" if joined else "room.views.present_nobody"
+        self.people.value = f"<p style='font-size:1.2em'>{html.escape(self.texts(key, count=len(ids)))}</p>"
+
+    def rounds(self) -> list[dict]:
+        return self.store.rounds(self.run["run_id"])
+
+    def current(self) -> dict | None:
+        """The newest round while it is not recorded (the groups on the screen), else None."""
+        rounds = self.rounds()
+        return rounds[-1] if rounds and not rounds[-1]["recorded_at"] else None
+
+    def round_number(self) -> int:
+        """The round the room is at: the unrecorded newest one, or the next to make."""
+        rounds = self.rounds()
+        if not rounds:
+            return 1
+        return rounds[-1]["number"] + (1 if rounds[-1]["recorded_at"] else 0)
+
+    def _labels(self) -> dict[str, str]:
+        """Names for the groups; people who said no are a dot (never named on a screen)."""
+        names = {p["actor_id"]: p["name"] for p in self.store.actor_choices()}
+        for m in self.store.run_members(self.run["run_id"]):
+            names[m["actor_id"]] = "•" if m["consent"] is False else m["name"]
+        return names
+
+    def show_round(self) -> None:
+        heading = html.escape(self.texts("apps.warmup.round", number=self.round_number()))
+        chosen = self.current()
+        #: The round whose groups this page shows: "record" records that one (a page left
+        #: open after another recorded it is refused, not moved on to the next round).
+        self.shown = None if chosen is None else chosen["number"]
+        if chosen is None:
+            self.groups.value = f"<h2>{heading}</h2>"
+            return
+        names = self._labels()
+        # A compact grid: 30 pairs fit one screen.
+        cells = "".join(
+            '<div class="vl-group" style="border:2px solid #0072B2;border-radius:8px;padding:.25em .6em;'
+            f'display:flex;gap:.6em"><b>{k}</b><div>'
+            + "".join(f'<div style="white-space:nowrap;overflow:hidden;text-overflow:ellipsis">'
+                      f'{html.escape(str(names.get(p, "•")))}</div>' for p in group) + "</div></div>"
+            for k, group in enumerate(chosen["groups"], start=1))
+        self.groups.value = (f'<h2>{heading}</h2><div style="font-size:1.1em;display:grid;gap:.4em;'
+                             f'grid-template-columns:repeat(auto-fill,minmax(16em,1fr))">{cells}</div>')
 
     def _relabel_mode(self):
         value = self.mode.value
@@ -107,53 +207,45 @@ class WarmupApp:
     def set_lang(self, lang: str) -> None:
         self.texts.set_lang(lang)
         self._relabel_mode()
-        if self.plan is not None:
-            self.show_plan()
+        self.show_people()
+        self.show_round()
 
+    # -- actions ----------------------------------------------------------------------
     def make_groups(self):
-        from ..advice.groups import plan_rounds
+        """Make (or make again) the groups of the round the room is at; kept in the store."""
+        from .room import make_round
 
         try:
-            data = self.store.load()
-            chosen = list(self.people.value) or [v for _, v in self.people.options]
-            self.plan = plan_rounds(data, chosen, size=int(self.size.value), mode=self.mode.value,
-                                    rounds=1, seed=len(self.history), history=self.history)
+            ids, joined = self.present()
+            made = make_round(self.store, self.run, size=int(self.size.value), mode=self.mode.value,
+                              people=None if joined else ids)
         except Exception as exc:
             self.status.value = status_html(report_error(exc, self.texts.lang), "error")
             return None
-        self.show_plan()
+        self.show_people()
+        self.show_round()
         self.status.value = ""
-        return self.plan
+        return made
 
-    def show_plan(self) -> None:
-        names = self.plan.names
-        cells = "".join(
-            '<div class="vl-group" style="border:2px solid #0072B2;border-radius:10px;padding:.4em .8em;'
-            'margin:.3em;display:inline-block;min-width:12em;vertical-align:top">'
-            f"<b>{k}</b><br>" + "<br>".join(html.escape(str(names.get(p, p))) for p in group) + "</div>"
-            for k, group in enumerate(self.plan.rounds[0], start=1))
-        heading = self.texts("apps.warmup.round", number=len(self.history) + 1)
-        self.groups.value = f'<h2>{heading}</h2><div style="font-size:1.5em">{cells}</div>'
-
-    def record_round(self):
+    def record_round(self, number: int | None = None):
+        """Record round ``number`` (default: the one on the screen) as events, once."""
         if self.gate.refuse(self.status):
             return None
-        if self.plan is None:
-            self.status.value = status_html(self.texts("apps.warmup.make_first"), "error")
-            return None
-        from ..ingest import import_data
+        from .room import record_round
 
+        if number is None:
+            number = self.shown
+            if number is None:
+                self.status.value = status_html(self.texts("apps.warmup.make_first"), "error")
+                return None
         try:
-            events = self.plan.to_events(number_from=len(self.history) + 1, date=dt.date.today(),
-                                         prefix=f"TUT{dt.date.today():%y%m%d}-", lang=self.texts.lang)
-            report = import_data(self.store, events, source=self.texts("apps.warmup.title"))
+            result = record_round(self.store, self.run, int(number), lang=self.texts.lang)
         except Exception as exc:
             self.status.value = status_html(report_error(exc, self.texts.lang), "error")
             return None
-        self.history.append(self.plan.rounds[0])
-        self.plan = None
-        self.status.value = status_html(self.texts("apps.warmup.recorded", events=report.new["events"]), "ok")
-        return report
+        self.show_round()
+        self.status.value = status_html(self.texts("apps.warmup.recorded", events=result["events"]), "ok")
+        return result
 
 
 class EvaluationApp:
@@ -167,7 +259,9 @@ class EvaluationApp:
         self.store = self.settings.store()
         self.owner = secrets.token_urlsafe(18)  # this page answers only for whom it first did
         self.texts = tx = Texts(self.settings.lang)
-        self.round = round or default_round()
+        run = None if round else self.store.current_run(create=False)
+        # The workshop run's round (the phones answer into it too), else today's.
+        self.round = round or (run["round"] if run else default_round())
         self.title = tx.bind(widgets.HTML(), "apps.evaluation.title", "value", wrap="<h1>{}</h1>")
         self.intro = tx.bind(widgets.HTML(), "apps.evaluation.intro", "value", wrap="<p>{}</p>")
         people = self.store.actor_choices()
@@ -194,11 +288,15 @@ class EvaluationApp:
         self.gate = GateBox(tx, self.settings.facilitator_code, on_unlock=self.show_results)
         self.show = tx.bind(widgets.Button(icon="bar-chart"), "apps.evaluation.show")
         self.show.add_class("vl-show-results")
+        # The periphery by name: for the facilitator's own screen, never the projector.
+        self.names = tx.bind(widgets.Checkbox(value=False, indent=False,
+                                              layout=widgets.Layout(width="auto")), "room.views.show_names")
+        self.names.add_class("vl-show-names")
         self.show.on_click(lambda _: self.show_results())
         self.switch = language_switch(tx.lang, self.set_lang)
         self.widget = widgets.VBox([self.switch, self.title, self.intro, self.me, *rows, self.send,
-                                    self.status, widgets.HTML("<hr>"), self.gate.widget, self.show,
-                                    self.results], layout=widgets.Layout(max_width="900px", width="100%"))
+                                    self.status, widgets.HTML("<hr>"), self.gate.widget,
+                                    widgets.HBox([self.show, self.names]), self.results], layout=widgets.Layout(max_width="900px", width="100%"))
         self.widget.add_class("vl-app")
         self.widget.add_class("vl-evaluation")
 
@@ -226,24 +324,21 @@ class EvaluationApp:
             w.value = None
         return n
 
-    def results_html(self) -> str:
-        from ..advice import Context, evaluate, tips
+    def summary(self) -> dict:
+        """The round's chart data (:func:`.room_views.evaluation_summary`); the names of
+        people on the periphery only when the facilitator asked for them on this screen."""
+        from .room_views import evaluation_summary
 
-        data = self.store.load()
-        rounds = set(data.assessments["round"].dropna())
-        chosen = self.round if self.round in rounds else None
-        context = Context.from_data(data, round=chosen)  # one analysis for both
-        evaluation = evaluate(context)
-        found = tips(context)
+        return evaluation_summary(self.store, self.round, None, self.texts.lang,
+                                  facilitator=bool(self.names.value))
+
+    def results_html(self) -> str:
+        """The results as charts and lists (no names unless asked for, see :meth:`summary`)."""
+        from .room_views import evaluation_html
+
         lang = self.texts.lang
-        parts = [f"<h2>{html.escape(self.texts('apps.evaluation.results'))}</h2>",
-                 f"<pre style='white-space:pre-wrap;font-size:1.05em'>{html.escape(evaluation.render(lang))}</pre>",
-                 # who answered (rates by group, small groups hidden; never names)
-                 (f"<pre class='vl-response' style='white-space:pre-wrap'>"
-                  f"{html.escape(context.response.render(lang))}</pre>" if context.response is not None else ""),
-                 f"<h2>{html.escape(self.texts('advice.tips'))}</h2>",
-                 f"<pre style='white-space:pre-wrap;font-size:1.05em'>{html.escape(found.render(lang))}</pre>"]
-        return "".join(parts)
+        return (f"<h2>{html.escape(self.texts('apps.evaluation.results'))}</h2>"
+                + evaluation_html(self.summary(), lang))
 
     def show_results(self):
         if self.gate.refuse(self.status):
@@ -277,8 +372,20 @@ class ImpactApp:
         self._store = None
         self._store_lock = threading.Lock()
         self.texts = tx = Texts(self.settings.lang)
-        self.before = tx.bind(widgets.Text(value=before or ""), "apps.impact.before")
-        self.after = tx.bind(widgets.Text(value=after or ""), "apps.impact.after")
+        style = {"description_width": "initial"}
+        self.before = tx.bind(widgets.Text(value=before or "", style=style,
+                                           layout=widgets.Layout(width="22em")), "apps.impact.before")
+        self.after = tx.bind(widgets.Text(value=after or "", style=style,
+                                          layout=widgets.Layout(width="22em")), "apps.impact.after")
+        #: Under each period: what it means in words, or what is wrong with it.
+        self.fields = {"before": self.before, "after": self.after}
+        self.hints = {name: widgets.HTML() for name in self.fields}
+        for name, field in self.fields.items():
+            field.add_class(f"vl-period-{name}")
+            tx.bind(field, "room.views.period_placeholder", "placeholder")
+            self.hints[name].add_class(f"vl-period-{name}-hint")
+            field.observe(lambda change, name=name: self.describe(name), names="value")
+        self.defaults: dict = {}  # the run's periods, once known
         self.compare = tx.bind(widgets.Button(button_style="info", icon="exchange"), "apps.impact.compare")
         self.compare.add_class("vl-compare")
         self.compare.on_click(lambda _: self.draw())
@@ -298,7 +405,10 @@ class ImpactApp:
         self.change = None
         self._task = None
         self.loading = False  # showing "loading the network…" until the first comparison
-        self.widget = widgets.VBox([self.switch, self.title, widgets.HBox([self.before, self.after, self.compare]),
+        periods = widgets.HBox([widgets.VBox([self.before, self.hints["before"]], layout=widgets.Layout(width="24em")),
+                                widgets.VBox([self.after, self.hints["after"]], layout=widgets.Layout(width="24em")),
+                                self.compare], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        self.widget = widgets.VBox([self.switch, self.title, periods,
                                     self.pictures, self.summary, self.questions, self.note, self.save,
                                     self.status, self.notes], layout=widgets.Layout(width="100%"))
         self.widget.add_class("vl-app")
@@ -337,23 +447,100 @@ class ImpactApp:
             return
         self.draw()
 
+    def workshop_periods(self) -> dict | None:
+        """With a workshop run in the store: ``before`` (up to the day before the run
+        started) and ``after`` (everything, this workshop included), else None."""
+        run = self.store.current_run(create=False)
+        if run is None:
+            return None
+        start = dt.date.fromisoformat(run["started_at"][:10])
+        # ":" is every date: the workshop and whatever else the store holds (planned
+        # events of an imported calendar too).
+        return {"before": f":{_day(start - dt.timedelta(days=1))}", "after": ":", "run": run["run_id"]}
+
+    def period_words(self, name: str, value: str) -> str:
+        """``value`` of the field ``name`` in words (the workshop's periods by name)."""
+        from ..tables.data import parse_period
+
+        start, end = parse_period(value)
+        if start is None and end is None:
+            words = self.texts("room.views.period_all")
+        elif start is None:
+            words = self.texts("room.views.period_until", end=_day(end - dt.timedelta(days=1)))
+        elif end is None:
+            words = self.texts("room.views.period_from", start=_day(start))
+        else:
+            words = self.texts("room.views.period_between", start=_day(start),
+                               end=_day(end - dt.timedelta(days=1)))
+        if self.defaults.get(name) == value.strip():
+            key = "room.views.before_workshop" if name == "before" else "room.views.including_workshop"
+            words = f"{self.texts(key)}: {words}"
+        return words
+
+    def describe(self, name: str) -> None:
+        """Say under the field what its period means (or nothing while it is empty)."""
+        from ..errors import PeriodError
+
+        value = self.fields[name].value.strip()
+        if not value:
+            self.hints[name].value = ""
+            return
+        try:
+            words = self.period_words(name, value)
+        except PeriodError:  # said when comparing, next to the field
+            self.hints[name].value = ""
+            return
+        self.hints[name].value = (f'<div class="vl-period-words" style="color:#333;font-size:.95em">'
+                                  f'{html.escape(words)}</div>')
+
+    def field_error(self, name: str, message: str) -> None:
+        self.hints[name].value = (f'<div class="vl-field-error" role="alert" style="color:#b00020;'
+                                  f'font-weight:bold">{html.escape(message)}</div>')
+
     def comparison(self, before: str, after: str, lang: str) -> dict:
         """Read the store and compare two periods (empty: the default halves); no widgets."""
         from ..measures import analyse, compare_periods, default_periods
         from ..viz import network_picture
 
+        from ..errors import PeriodError
+        from ..measures.change import check_period
+        from ..tables.data import parse_period
+
+        for name, value in (("before", before), ("after", after)):
+            try:
+                parse_period(value or None)
+            except PeriodError:
+                raise PeriodFieldError(name, "room.views.bad_period", value=value,
+                                       field=t_field(name, lang)) from None
         data = self.store.load()
-        if not (before and after):
-            before, after = default_periods(data)
+        workshop = self.workshop_periods() if not (before or after) else None
+        if workshop is not None:  # before this workshop vs including it
+            before, after = workshop["before"], workshop["after"]
+        elif not (before and after):
+            first, second = default_periods(data)
+            before, after = before or first, after or second
+        for name, value in (("before", before), ("after", after)):
+            try:
+                check_period(data, value, name=t_field(name, lang))
+            except PeriodError as exc:
+                raise PeriodFieldError(name, exc.key, **exc.params) from None
         change = compare_periods(data, before, after)
         # The analyses the comparison made: the pictures build no graph of their own.
-        earlier, later = analyse(data, period=before), analyse(data, period=after)
+        whole = lambda p: None if p.strip() == ":" else p  # noqa: E731 - every date: no period
+        earlier, later = analyse(data, period=whole(before)), analyse(data, period=whole(after))
         # The app shows the two figures side by side: no HTML controls to build.
-        first = network_picture(earlier, lang=lang, width=560, height=480, title=before, controls=False)
-        second = network_picture(later, lang=lang, width=560, height=480, title=after,
+        if workshop is not None:
+            self.defaults = {k: workshop[k] for k in ("before", "after")}
+        if workshop is not None:  # the pictures' titles: the workshop's periods by name
+            titles = [self.texts("room.views.before_workshop"), self.texts("room.views.including_workshop")]
+        else:
+            titles = [self.period_words(name, value) for name, value in (("before", before), ("after", after))]
+        titles = [x[:1].upper() + x[1:] for x in titles]
+        first = network_picture(earlier, lang=lang, width=560, height=480, title=titles[0], controls=False)
+        second = network_picture(later, lang=lang, width=560, height=480, title=titles[1],
                                  positions=first.positions, previous=earlier, controls=False)
         return {"before": before, "after": after, "change": change, "first": first, "second": second,
-                "notes": self.store.notes()}
+                "notes": self.store.notes(), "workshop": workshop}
 
     def _request(self) -> tuple[str, str, str]:
         return self.before.value.strip(), self.after.value.strip(), self.texts.lang
@@ -379,7 +566,13 @@ class ImpactApp:
         return self.show(result)
 
     def show_error(self, exc: BaseException) -> None:
-        self.status.value = status_html(report_error(exc, self.texts.lang), "error")
+        if isinstance(exc, PeriodFieldError):  # next to the field it is about
+            for name in self.fields:
+                self.describe(name)
+            self.field_error(exc.field, exc.render(self.texts.lang))
+            self.status.value = ""
+        else:
+            self.status.value = status_html(report_error(exc, self.texts.lang), "error")
         if self.loading:  # nothing drawn: no "loading…" left behind
             self.loading = False
             self.pictures.children = []
@@ -390,7 +583,11 @@ class ImpactApp:
         from ..viz import widget
 
         self.loading = False
+        workshop = result.get("workshop")
+        self.defaults = {k: workshop[k] for k in ("before", "after")} if workshop else {}
         self.before.value, self.after.value = result["before"], result["after"]
+        for name in self.fields:
+            self.describe(name)
         self.change = result["change"]
         self.pictures.children = [widget(result["first"].figure), widget(result["second"].figure)]
         counts = self.change.counts()

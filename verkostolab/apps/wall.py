@@ -22,7 +22,12 @@ import ipywidgets as widgets
 
 from .common import AppSettings, Texts, language_switch, report_error, status_html
 
-__all__ = ["WallModel", "WallApp", "loading_html", "in_worker", "kernel_loop"]
+__all__ = ["WallModel", "WallApp", "loading_html", "in_worker", "kernel_loop", "WALL_APP_WIDTH",
+           "WALL_APP_HEIGHT"]
+
+#: The wall's picture in a 1920×1080 browser: the page's margins, the headline and the
+#: counts take the rest (names stay at 24 px, see :mod:`.room_views`).
+WALL_APP_WIDTH, WALL_APP_HEIGHT = 1840, 800
 
 
 def loading_html(text: str, *, height: str = "12em") -> str:
@@ -52,51 +57,103 @@ def kernel_loop() -> asyncio.AbstractEventLoop:
 
 
 class WallModel:
-    """Data, positions and the picture of the wall (no widgets; safe in a worker thread)."""
+    """Data, positions and the picture of the wall (no widgets; safe in a worker thread).
 
-    def __init__(self, store, *, lang: str = "fi", min_weight: float = 0.0):
+    "New" ties are those stored after the workshop run's ``baseline_tie`` (kept in the
+    store: a reload or a new kernel shows the same ties as new), and the run's hidden
+    entries are left out; without a run, the ties stored after the wall was opened (or
+    :meth:`mark_seen`).  The picture is :func:`.room_views.wall_picture`: the projector's
+    look, names at 24 px.
+    """
+
+    def __init__(self, store, *, lang: str = "fi", min_weight: float = 0.0,
+                 width: int = WALL_APP_WIDTH, height: int = WALL_APP_HEIGHT):
         self.store = store
         self.lang = lang
         self.min_weight = min_weight
-        #: The data when the wall was first drawn (or marked seen): later ties are "new".
-        self.baseline = None
+        self.width, self.height = width, height
+        self.run = None
+        #: Without a run: the newest tie when the wall was opened (or marked seen).
+        self.opened_tie = None
+        self.hidden: set = set()
         self.positions = None
         self.token = None
-        self.picture = None
+        self.wall = None
         self.data = None
         self._lock = threading.Lock()  # one drawing at a time (worker thread or loop)
 
+    @property
+    def picture(self):
+        return None if self.wall is None else self.wall.picture
+
+    def _current_run(self) -> dict | None:
+        """The workshop's run: once found, read again by id (a read, not the write
+        transaction ``current_run`` takes), until it is closed by a new run."""
+        if self.run is not None:
+            run = self.store.get_run(self.run["run_id"])
+            if not run.get("ended_at"):
+                return run
+        return self.store.current_run(create=False)
+
+    def baseline(self) -> int:
+        """The row id after which ties are new: the run's, else the page's opening."""
+        from .room_views import latest_tie
+
+        self.run = self._current_run()
+        if self.run is not None:
+            self.hidden = self.store.hidden_members(self.run["run_id"])
+            return int(self.run["baseline_tie"])
+        self.hidden = set()
+        if self.opened_tie is None:
+            self.opened_tie = latest_tie(self.store)
+        return self.opened_tie
+
     def mark_seen(self) -> None:
-        """From now on, only ties added after this moment are highlighted."""
+        """Without a workshop run: from now on, only ties added after this moment are new."""
+        from .room_views import latest_tie
+
         with self._lock:
-            self.baseline = self.store.load()
+            self.opened_tie = latest_tie(self.store)
+            self.token = None
+
+    def _version(self, baseline: int) -> str:
+        from .room_views import projector_version
+
+        return projector_version(self.store, baseline_tie=baseline, hidden=self.hidden,
+                                 lang=self.lang, width=self.width, height=self.height)
 
     def changed(self) -> bool:
-        return self.store.change_token() != self.token
+        return self._version(self.baseline()) != self.token
 
     def draw(self):
-        from ..viz import network_picture
+        from .room_views import new_tie_pairs, wall_picture, without_actors
 
         with self._lock:
-            self.token = self.store.change_token()
-            self.data = self.store.load()
-            if self.baseline is None:
-                self.baseline = self.data
-            self.picture = network_picture(self.data, lang=self.lang, positions=self.positions,
-                                           previous=self.baseline, min_weight=self.min_weight,
-                                           width=1100, height=720, title=" ",
-                                           controls=False)  # the wall shows the figure alone
-            self.positions = self.picture.positions
-            return self.picture
+            baseline = self.baseline()
+            self.token = self._version(baseline)
+            self.data = without_actors(self.store.load(), self.hidden)
+            pairs = new_tie_pairs(self.store, baseline, self.hidden)
+            self.wall = wall_picture(self.data, new_pairs=pairs, lang=self.lang, width=self.width,
+                                     height=self.height, positions=self.positions,
+                                     min_weight=self.min_weight)
+            self.positions = self.wall.positions
+            return self.wall.picture
 
     def counts(self) -> dict:
-        ties = self.picture.ties if self.picture is not None else None
-        new = int(ties["new"].sum()) if ties is not None and len(ties) else 0
+        """People and ties on the wall, the new ties, and (with a run) this workshop's
+        own counts: joined, present, sent, evaluated (the sample's people never count)."""
+        picture = self.picture
+        ties = picture.ties if picture is not None else None
         sectors = {}
-        if self.picture is not None:
-            sectors = self.picture.nodes["sector"].value_counts().to_dict()
-        return {"people": 0 if self.picture is None else len(self.picture.nodes),
-                "ties": 0 if ties is None else len(ties), "new_ties": new, "sectors": sectors}
+        if picture is not None:
+            sectors = picture.nodes["sector"].value_counts().to_dict()
+        out = {"people": 0 if picture is None else len(picture.nodes),
+               "ties": 0 if ties is None else len(ties),
+               "new_ties": 0 if self.wall is None else len(self.wall.new_pairs), "sectors": sectors,
+               "run": None}
+        if self.run is not None:
+            out["run"] = self.store.run_counts(self.run["run_id"])
+        return out
 
 
 class WallApp:
@@ -147,7 +204,7 @@ class WallApp:
         self.loading = True
         self.counts.value = f"<div class='vl-counts'>{html.escape(self.texts('apps.loading_network'))}</div>"
         self.figure_box.children = [widgets.HTML(loading_html(self.texts("apps.loading_network"),
-                                                              height="720px"))]
+                                                              height=f"{WALL_APP_HEIGHT}px"))]
 
     def set_lang(self, lang: str) -> None:
         self.texts.set_lang(lang)
@@ -200,10 +257,21 @@ class WallApp:
         c = self.model.counts()
         sectors = ", ".join(f"{self.texts(f'sector.{s}')} {n}" for s, n in
                             sorted(c["sectors"].items(), key=lambda kv: -kv[1]))
-        self.counts.value = ("<div class='vl-counts'>"
-                             + self.texts("apps.wall.counts", people=c["people"], ties=c["ties"],
-                                          new=c["new_ties"])
-                             + f"<br><small>{sectors}</small></div>")
+        if c["run"] is not None:  # this workshop's own figures first, large
+            run = c["run"]
+            head = self.texts("room.views.wall_counts", joined=run["joined"], sent=run["sent"],
+                              new=c["new_ties"])
+            whole = self.texts("room.views.wall_whole", people=c["people"], ties=c["ties"])
+            self.counts.value = (f"<div class='vl-counts' style='font-size:28px;line-height:1.3'>"
+                                 f"<b>{html.escape(head)}</b><br><span style='font-size:22px'>"
+                                 f"{html.escape(whole)} · {html.escape(sectors)}</span></div>")
+        else:
+            self.counts.value = ("<div class='vl-counts' style='font-size:24px;line-height:1.3'>"
+                                 + html.escape(self.texts("apps.wall.counts", people=c["people"],
+                                                          ties=c["ties"], new=c["new_ties"]))
+                                 + f"<br><span style='font-size:20px'>{html.escape(sectors)}</span></div>")
+        # "New round" only without a run: a run's "new" is the whole workshop, kept in the store.
+        self.seen.layout.display = "none" if c["run"] is not None else None
         self.status.value = ""
 
     def refresh(self) -> bool:
