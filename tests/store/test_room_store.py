@@ -32,6 +32,9 @@ def test_a_restarted_server_continues_todays_run(store_url):
     tomorrow = Store(store_url).current_run(today=dt.date.today() + dt.timedelta(days=1))
     assert tomorrow["run_id"] != run["run_id"] and tomorrow["phase"] == "join"
     assert Store(store_url).current_run(create=False)["run_id"] == tomorrow["run_id"]
+    timed = store.set_timer(run["run_id"], 300)
+    left = dt.datetime.fromisoformat(timed["timer_end"]) - dt.datetime.now(dt.timezone.utc)
+    assert 295 <= left.total_seconds() <= 300  # an absolute time, with its UTC offset
     with pytest.raises(RoomError) as bad:
         store.set_phase(run["run_id"], "lunch")
     assert bad.value.field == "phase"

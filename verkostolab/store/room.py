@@ -657,5 +657,9 @@ def _claim_or_refuse(conn, actor_id: str, owner: str, refused: bool) -> None:
 
 def _run(row) -> dict:
     data = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
-    return {k: _iso(v) for k, v in data.items()}
+    out = {k: _iso(v) for k, v in data.items()}
+    if isinstance(data.get("timer_end"), dt.datetime):
+        # with this machine's UTC offset: a phone in another time zone counts down right
+        out["timer_end"] = data["timer_end"].astimezone().isoformat(timespec="seconds")
+    return out
 
