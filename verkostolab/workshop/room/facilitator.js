@@ -49,6 +49,13 @@
     return text;
   }
 
+  // A count's text: the "<key>_one" text for one, when the catalogue has it.
+  function tn(key, count, params) {
+    var one = key + "_one";
+    var use = Number(count) === 1 && Object.prototype.hasOwnProperty.call(texts, one) ? one : key;
+    return t(use, Object.assign({count: count}, params || {}));
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     if (attrs) {
@@ -418,7 +425,7 @@
     var id = member.actor_id;
     var badges = [];
     if (member.sent) badges.push(el("span", {className: "vl-fac-badge",
-                                             text: t("room.facilitator.member_sent", {count: member.sent})}));
+                                             text: tn("room.facilitator.member_sent", member.sent)}));
     if (member.evaluated) badges.push(el("span", {className: "vl-fac-badge",
                                                   text: t("room.facilitator.member_evaluated")}));
     if (member.created_in_run) badges.push(el("span", {className: "vl-fac-badge vl-fac-badge-new",
@@ -434,9 +441,9 @@
         el("span", {className: "vl-fac-name", text: member.label || member.name || String(id)}),
         badges.length ? el("span", {className: "vl-fac-badges"}, badges) : null
       ]),
+      el("label", {className: "vl-fac-switch"}, [present,
+        el("span", {text: t("room.facilitator.present")})]),
       el("div", {className: "vl-fac-actions"}, [
-        el("label", {className: "vl-fac-switch"}, [present,
-          el("span", {text: t("room.facilitator.present")})]),
         el("button", {type: "button", className: "vl-fac-quiet", "data-key": "hide-" + id,
                       "data-action": "hide", text: t("room.facilitator.hide"),
                       "aria-label": t("room.facilitator.hide_label", {label: member.label || id}),
@@ -637,7 +644,7 @@
     var parts = [t("room.facilitator.round", {number: round.number}),
                  t(Number(round.size) === 3 ? "room.facilitator.triads" : "room.facilitator.pairs"),
                  t(round.mode === "similar" ? "room.facilitator.similar" : "room.facilitator.mixed"),
-                 t("room.facilitator.group_count", {count: (round.groups || []).length})];
+                 tn("room.facilitator.group_count", (round.groups || []).length)];
     return parts.join(" · ");
   }
 
@@ -773,7 +780,7 @@
         el("span", {className: "vl-chart-track", "aria-hidden": "true"}, [
           el("span", {className: "vl-chart-bar", style: "width:" + (share * 100).toFixed(1) + "%"})]),
         el("span", {className: "vl-chart-value", text: value}),
-        el("span", {className: "vl-chart-n", text: t("room.facilitator.answers", {count: d.n})})
+        el("span", {className: "vl-chart-n", text: tn("room.facilitator.answers", d.n)})
       ]));
     });
     box.appendChild(el("div", {className: "vl-chart-axis", "aria-hidden": "true"}, [
@@ -810,7 +817,7 @@
     var dims = dimensionsOf(summary);
     var total = summary.answers !== undefined ? summary.answers : summary.n;
     if (total !== undefined) box.appendChild(el("p", {className: "vl-fac-note",
-                                                      text: t("room.facilitator.respondents", {count: total})}));
+                                                      text: tn("room.facilitator.respondents", total)}));
     if (dims.length) box.appendChild(chart(dims));
     else box.appendChild(el("p", {className: "vl-fac-empty", text: t("room.facilitator.no_answers")}));
     [["strengths", "room.facilitator.strengths"], ["targets", "room.facilitator.targets"],

@@ -38,6 +38,13 @@
     return text;
   }
 
+  // A count's text: the "<key>_one" text for one, when the catalogue has it.
+  function tn(key, count, params) {
+    var one = key + "_one";
+    var use = Number(count) === 1 && Object.prototype.hasOwnProperty.call(texts, one) ? one : key;
+    return t(use, Object.assign({count: count}, params || {}));
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -77,16 +84,45 @@
   // ---- the frame: QR code, address, counts, timer ---------------------------------
 
   function renderSide() {
-    if (changed("qr", state.qr_svg)) $("vl-p-qr").innerHTML = state.qr_svg || "";
-    $("vl-p-url").textContent = state.short_url || state.join_url || "";
+    if (changed("qr", state.qr_svg)) showQr(state.qr_svg || "");
+    var url = state.short_url || state.join_url || "";
+    if (changed("url", [url, state.phase])) fitUrl(url);
     var counts = state.counts || {};
-    $("vl-p-joined").textContent = t("room.projector.joined", {count: counts.joined || 0});
+    $("vl-p-joined").textContent = tn("room.projector.joined", counts.joined || 0);
     var evaluating = state.phase === "evaluation" || state.phase === "results";
     $("vl-p-answered").textContent = evaluating
-      ? t("room.projector.evaluated", {count: counts.evaluated || 0})
-      : t("room.projector.sent", {count: counts.sent || 0});
+      ? tn("room.projector.evaluated", counts.evaluated || 0)
+      : tn("room.projector.sent", counts.sent || 0);
     $("vl-p-answered").hidden = state.phase === "join" && !counts.sent;
     renderTimer();
+  }
+
+  // The address on one line, as large as fits (never under MIN_FONT; wrapped if it must).
+  function fitUrl(url) {
+    var node = $("vl-p-url");
+    node.textContent = url;
+    node.style.fontSize = "";
+    node.classList.remove("vl-proj-wrap");
+    var size = parseFloat(getComputedStyle(node).fontSize);
+    while (size > MIN_FONT && node.scrollWidth > node.clientWidth + 1) {
+      size -= 2;
+      node.style.fontSize = size + "px";
+    }
+    if (node.scrollWidth > node.clientWidth + 1) node.classList.add("vl-proj-wrap");
+  }
+
+  // The QR code as large as its box: an SVG without a viewBox gets one from its size.
+  function showQr(svgText) {
+    var box = $("vl-p-qr");
+    box.innerHTML = svgText;
+    var svg = box.querySelector("svg");
+    if (!svg) return;
+    var w = parseFloat(svg.getAttribute("width")), h = parseFloat(svg.getAttribute("height"));
+    if (!svg.getAttribute("viewBox") && w > 0 && h > 0) svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", state.short_url || state.join_url || "");
   }
 
   function renderTimer() {
@@ -197,7 +233,7 @@
       row.appendChild(track);
       row.appendChild(el("span", "vl-proj-bar-value", d.suppressed ? "–" : number(d.mean, 1)));
       row.appendChild(el("span", "vl-proj-bar-n", d.suppressed ? t("room.projector.suppressed")
-                                                             : t("room.projector.answers", {count: d.n})));
+                                                             : tn("room.projector.answers", d.n)));
       chart.appendChild(row);
     });
     var axis = el("div", "vl-proj-bar-row vl-proj-axis");
@@ -241,7 +277,7 @@
     picture.busy = true;
     var query = picture.version !== null ? {since: picture.version} : {};
     get("picture", query).then(function (payload) {
-      $("vl-p-new").textContent = t("room.projector.new_ties", {count: payload.new_ties || 0});
+      $("vl-p-new").textContent = tn("room.projector.new_ties", payload.new_ties || 0);
       if (payload.item && payload.version !== picture.version) {
         return embed(payload.item).then(function () { picture.version = payload.version; });
       }
