@@ -143,21 +143,70 @@
     document.querySelectorAll(".vl-proj-phase").forEach(function (section) {
       section.hidden = section.getAttribute("data-for") !== phase;
     });
+    if (phase === "warmup") requestAnimationFrame(fitGroups);
     if (phase === "mapping") startPicture();
     else stopPicture();
   }
 
-  // Groups as large as fit the wall, never under MIN_FONT.
+  // The groups as large as fit the wall, never under MIN_FONT: first smaller type, then
+  // a compact card without organisations, and only then pages that take turns.
+  var groupPages = {count: 1, shown: 0, timer: null};
+  var PAGE_MS = 12000;
+
+  function overflowing(list) {
+    return list.scrollHeight > list.clientHeight + 1 || list.scrollWidth > list.clientWidth + 1;
+  }
+
   function fitGroups() {
     var list = $("vl-p-groups");
-    var section = $("vl-p-warmup");
-    if (section.hidden || !list.childNodes.length) return;
+    if ($("vl-p-warmup").hidden || !list.childNodes.length) return;
+    var cards = Array.prototype.slice.call(list.children);
+    cards.forEach(function (card) { card.hidden = false; });
+    list.classList.remove("vl-proj-compact");
     var size = 44;
     list.style.fontSize = size + "px";
-    while (size > MIN_FONT && (list.scrollHeight > list.clientHeight + 1 || list.scrollWidth > list.clientWidth + 1)) {
-      size -= 2;
+    while (size > 28 && overflowing(list)) { size -= 2; list.style.fontSize = size + "px"; }
+    if (overflowing(list)) {
+      list.classList.add("vl-proj-compact");
+      size = 36;
       list.style.fontSize = size + "px";
+      while (size > MIN_FONT && overflowing(list)) { size -= 2; list.style.fontSize = size + "px"; }
     }
+    // Still too many: as many cards per page as fit whole.
+    var perPage = cards.length;
+    if (overflowing(list)) {
+      var bottom = list.getBoundingClientRect().bottom;
+      perPage = cards.filter(function (card) { return card.getBoundingClientRect().bottom <= bottom + 1; }).length;
+      perPage = Math.max(1, perPage);
+    }
+    groupPages.count = Math.ceil(cards.length / perPage);
+    groupPages.perPage = Math.ceil(cards.length / groupPages.count);  // pages of even size
+    if (groupPages.shown >= groupPages.count) groupPages.shown = 0;
+    showGroupPage();
+    clearInterval(groupPages.timer);
+    groupPages.timer = groupPages.count > 1 ? setInterval(function () {
+      groupPages.shown = (groupPages.shown + 1) % groupPages.count;
+      showGroupPage();
+    }, PAGE_MS) : null;
+  }
+
+  function showGroupPage() {
+    var cards = $("vl-p-groups").children, first = groupPages.shown * groupPages.perPage;
+    for (var i = 0; i < cards.length; i++) cards[i].hidden = i < first || i >= first + groupPages.perPage;
+    var page = $("vl-p-page");
+    page.hidden = groupPages.count < 2;
+    page.textContent = t("room.projector.page", {page: groupPages.shown + 1, pages: groupPages.count});
+  }
+
+  // "Name (Organisation)": the organisation in a part of its own (left out when space is short).
+  function nameNode(label) {
+    var item = el("li", label === "\u2022" ? "vl-proj-anon" : null);
+    var parts = /^(.*?)\s*(\(.*\))$/.exec(label);
+    if (!parts) { item.textContent = label; return item; }
+    item.appendChild(el("span", "vl-proj-person", parts[1]));
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(el("span", "vl-proj-org", parts[2]));
+    return item;
   }
 
   function renderGroups() {
@@ -168,15 +217,14 @@
     groups.forEach(function (labels, i) {
       var item = el("li", "vl-proj-group");
       item.appendChild(el("span", "vl-proj-group-n", t("room.projector.group", {number: i + 1})));
+      item.appendChild(el("span", "vl-proj-group-k", String(i + 1)));
       var names = el("ul", "vl-proj-names");
-      labels.forEach(function (label) {
-        names.appendChild(el("li", label === "\u2022" ? "vl-proj-anon" : null, label));
-      });
+      labels.forEach(function (label) { names.appendChild(nameNode(label)); });
       item.appendChild(names);
       list.appendChild(item);
     });
     $("vl-p-nogroups").hidden = groups.length > 0;
-    list.classList.toggle("vl-proj-many", groups.length > 12);
+    groupPages.shown = 0;
     requestAnimationFrame(fitGroups);
   }
 
