@@ -53,7 +53,35 @@ class WorkshopServer:
 
     @property
     def participant_url(self) -> str:
-        return self.app_url("mapping.ipynb")
+        """The room's participant page (the short join address)."""
+        return self.base_url
+
+    def api(self, path: str, body=None, *, token: str | None = None, session: str | None = None,
+            lang: str | None = None, host: str | None = None) -> tuple[int, dict]:
+        """Call the room's JSON API: GET without ``body``, POST with it."""
+        import json
+        import urllib.error
+
+        url = f"{self.base_url}api/room/{path}" + (f"?lang={lang}" if lang else "")
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method="GET" if body is None else "POST")
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("X-VL-Token", token)
+        if session:
+            request.add_header("X-VL-Facilitator", session)
+        if host:
+            request.add_header("Host", host)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}")
+
+    def login(self) -> str:
+        status, data = self.api("login", {"code": self.code})
+        assert status == 200, data
+        return data["session"]
 
     def output(self) -> str:
         """What the command printed so far."""

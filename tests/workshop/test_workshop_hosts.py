@@ -50,14 +50,18 @@ def test_a_foreign_host_header_is_refused(server):
         assert status == 403, host
         status, _ = _get(server.base_url, "/voila/render/mapping.ipynb", host)
         assert status == 403, host
+        status, _ = _get(server.base_url, "/api/room/state", host)  # the room's API too
+        assert status == 403, host
 
 
 def test_the_home_page_asks_no_cdn(server):
-    status, body = _get(server.base_url, "/")
-    assert status == 200 and "voila-tree-main" in body
-    external = re.findall(r'(?:href|src)="((?:https?:)?//[^"]+)"', body)
-    assert external == [], external
-    assert "cdn.jsdelivr" not in body
+    for path in ("/", "/facilitator", "/projector", "/voila/tree"):  # the room's pages, Voilà's list
+        status, body = _get(server.base_url, path)
+        assert status == 200, path
+        external = re.findall(r'(?:href|src)="((?:https?:)?//[^"]+)"', body)
+        assert external == [], (path, external)
+        assert "cdn.jsdelivr" not in body
+    assert "voila-tree-main" in _get(server.base_url, "/voila/tree")[1]
 
 
 def test_remote_access_only_when_host_asks():

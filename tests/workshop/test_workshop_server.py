@@ -116,7 +116,8 @@ def test_listening_everywhere_gives_the_lan_address(tmp_path):
     address = lan_address()
     assert re.fullmatch(r"\d+\.\d+\.\d+\.\d+", address)
     workshop = Workshop(store_url="sqlite:///x", runtime=tmp_path, host="0.0.0.0", port=8999)
-    assert workshop.participant_url == f"http://{address}:8999/voila/render/mapping.ipynb"
+    assert workshop.participant_url == f"http://{address}:8999/"  # the room's short address
+    assert workshop.app_url(PARTICIPANT_APP) == f"http://{address}:8999/voila/render/mapping.ipynb"
     assert workshop.local_url == "http://127.0.0.1:8999/"
 
 
@@ -145,7 +146,7 @@ def test_template_serves_the_installed_bokehjs(server):
 
 
 def test_page_renders_with_the_workshop_template_and_no_cdn(server):
-    status, body = _get(server.participant_url)
+    status, body = _get(server.app_url(PARTICIPANT_APP))
     html = body.decode("utf-8")
     assert status == 200
     assert '<html lang="fi">' in html
@@ -168,7 +169,7 @@ def test_failing_cell_shows_a_friendly_message_not_a_traceback(server):
 
 def test_widgets_and_bokeh_work_in_chromium_offline(server):
     with offline_page(width=1280, height=900, allow_hosts=(server.base_url,)) as (page, blocked):
-        page.goto(server.participant_url, timeout=120_000)
+        page.goto(server.app_url(PARTICIPANT_APP), timeout=120_000)
         button = page.locator(".vl-test-button")
         button.wait_for(state="visible", timeout=120_000)
         page.locator(".vl-test-plot canvas").first.wait_for(state="attached", timeout=60_000)

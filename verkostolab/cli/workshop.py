@@ -23,15 +23,17 @@ __all__ = ["workshop_command", "COMMANDS"]
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDR",
               help=t("cli.workshop.opt.host", _LANG))
 @click.option("--code", default=None, metavar="CODE", help=t("cli.workshop.opt.code", _LANG))
-@click.option("--pool-size", "pool_size", type=click.IntRange(0, 32), default=2, show_default=True,
+@click.option("--pool-size", "pool_size", type=click.IntRange(0, 32), default=0, show_default=True,
               help=t("cli.workshop.opt.pool_size", _LANG))
+@click.option("--new-run", "new_run", is_flag=True, help=t("cli.workshop.opt.new_run", _LANG))
 @click.option("--no-sample", "no_sample", is_flag=True, help=t("cli.workshop.opt.no_sample", _LANG))
 @click.option("--notebooks", type=click.Path(path_type=Path, file_okay=False), default=None,
               metavar="DIR", help=t("cli.workshop.opt.notebooks", _LANG))
 @click.option("--runtime", type=click.Path(path_type=Path, file_okay=False), default=None,
               metavar="DIR", hidden=True)
 @click.pass_context
-def workshop_command(ctx, paths, store_url, port, host, code, pool_size, no_sample, notebooks, runtime):
+def workshop_command(ctx, paths, store_url, port, host, code, pool_size, new_run, no_sample, notebooks,
+                     runtime):
     from .. import workshop as ws
     from ..store import resolve_url
 
@@ -44,7 +46,7 @@ def workshop_command(ctx, paths, store_url, port, host, code, pool_size, no_samp
         click.echo(report.render(lang))
     workshop = ws.Workshop(store_url=url, runtime=runtime or ws.DATA_DIR / "runtime",
                            notebooks=notebooks or ws.NOTEBOOKS_DIR, lang=lang, host=host, port=port,
-                           code=code or ws.new_code(), pool_size=pool_size)
+                           code=code or ws.new_code(), pool_size=pool_size, new_run=new_run)
     status = ws.serve(workshop, echo=click.echo)
     if status:
         sys.exit(status)

@@ -54,6 +54,7 @@ from .engine import PG_WRITE_LOCK, default_store_url, resolve_url, shown_url
 from .merging import _Merging
 from .rights import FREE_TEXT_COLUMNS, _Rights
 from .sqlschema import CLAIMS_TABLE, CONSENT_TABLE, METADATA, PERSON_COLUMNS, SQL_TABLES, refused_ids
+from .room import PHASES, RoomError, _Room
 from .workshop import NotYours, Submission, TieAnswer, _WorkshopWrites
 
 if TYPE_CHECKING:  # pandas and the tables load on first use: participants' pages start fast
@@ -62,7 +63,7 @@ if TYPE_CHECKING:  # pandas and the tables load on first use: participants' page
 
 __all__ = ["Store", "Submission", "TieAnswer", "default_store_url", "resolve_url",
            "PERSON_COLUMNS", "CONSENT_TABLE", "CLAIMS_TABLE", "NotYours", "SQL_TABLES", "METADATA",
-           "FREE_TEXT_COLUMNS", "PG_WRITE_LOCK", "shown_url"]
+           "FREE_TEXT_COLUMNS", "PG_WRITE_LOCK", "shown_url", "PHASES", "RoomError"]
 
 
 def _python(value):
@@ -89,7 +90,7 @@ def _records(frame) -> list[dict]:
             for row in frame.itertuples(index=False, name=None)]
 
 
-class Store(_WorkshopWrites, _Rights, _Merging):
+class Store(_Room, _WorkshopWrites, _Rights, _Merging):
     """The tables of one or more networks in a database.
 
     >>> import tempfile, os

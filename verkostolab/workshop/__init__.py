@@ -31,7 +31,9 @@ BokehJS comes from the template (``static/bokeh/``): apps show figures with
 
 >>> w = Workshop(store_url="sqlite:///w.sqlite", runtime=Path("rt"), code="123456", port=9000)
 >>> w.participant_url
-'http://127.0.0.1:9000/voila/render/mapping.ipynb'
+'http://127.0.0.1:9000/'
+>>> w.app_url("wall.ipynb")
+'http://127.0.0.1:9000/voila/render/wall.ipynb'
 >>> w.kernel_env()["VERKOSTOLAB_FACILITATOR_CODE"]
 '123456'
 """
@@ -71,7 +73,8 @@ TEMPLATE_DIR = Path(str(files(__name__).joinpath("templates", TEMPLATE_NAME)))
 #: The Voilà apps served by default: package data of :mod:`verkostolab.apps`
 #: (``verkostolab/apps/notebooks/``), so an installed wheel serves them too.
 NOTEBOOKS_DIR = Path(str(files("verkostolab").joinpath("apps", "notebooks")))
-#: The app participants open (the address printed and put into the QR code).
+#: The Voilà app of the mapping (JupyterLab, Binder); in a workshop participants open the
+#: room's kernel-less page at the server's root (:mod:`verkostolab.workshop.room`).
 PARTICIPANT_APP = "mapping.ipynb"
 #: Where the workshop keeps its store and runtime files (relative to the current folder).
 DATA_DIR = Path("verkostolab-data")
@@ -171,8 +174,10 @@ class Workshop:
     host: str = "127.0.0.1"
     port: int = 8866
     code: str = field(default_factory=new_code)
-    #: Preheated kernels kept ready for each app in ``preheat`` (0: none).
-    pool_size: int = 2
+    #: Preheated kernels kept ready for each app in ``preheat`` (0: none).  Participants'
+    #: phones use the room's page, which needs no kernel; a pool only serves people who
+    #: open the Voilà mapping app itself.
+    pool_size: int = 0
     #: Apps that get a preheated pool: the light participant app.  A preheated notebook
     #: runs before its request, so it cannot read the query string.
     preheat: tuple[str, ...] = (PARTICIPANT_APP,)
@@ -180,6 +185,8 @@ class Workshop:
     cull_idle_timeout: int = 600
     cull_interval: int = 60
     participant_app: str = PARTICIPANT_APP
+    #: Start a new workshop run instead of continuing today's (``--new-run``).
+    new_run: bool = False
 
     def __post_init__(self):
         check_lang(self.lang)
@@ -206,7 +213,16 @@ class Workshop:
 
     @property
     def participant_url(self) -> str:
-        return self.app_url(self.participant_app)
+        """The short join address: the room's participant page at the server's root."""
+        return self.base_url
+
+    @property
+    def facilitator_url(self) -> str:
+        return f"{self.base_url}facilitator"
+
+    @property
+    def projector_url(self) -> str:
+        return f"{self.base_url}projector"
 
     @property
     def log_path(self) -> Path:
@@ -235,6 +251,7 @@ class Workshop:
         # The Host header is checked unless --host asks for other machines (voila_main).
         env["VERKOSTOLAB_REMOTE_ACCESS"] = "0" if _loopback(self.host) else "1"
         env["VERKOSTOLAB_LOCAL_HOSTNAMES"] = "localhost"
+        env["VERKOSTOLAB_NEW_RUN"] = "1" if self.new_run else "0"
         return env
 
     def command(self) -> list[str]:
@@ -425,14 +442,13 @@ def banner(workshop: Workshop, *, qr_files: tuple[Path, Path] | None = None) -> 
              qr_text(workshop.participant_url)]
     if qr_files:
         lines.append(t("workshop.qr_files", lang, svg=qr_files[0], png=qr_files[1]))
+    lines.append(t("workshop.facilitator_url", lang, url=workshop.facilitator_url))
+    lines.append(t("workshop.projector_url", lang, url=workshop.projector_url))
     lines.append(t("workshop.code", lang, code=workshop.code))
-    others = [name for name in workshop.apps() if name != workshop.participant_app]
+    others = workshop.apps()
     if others:
         lines.append(t("workshop.apps", lang))
         lines += [f"  {workshop.app_url(name)}" for name in others]
-    if workshop.participant_app not in workshop.apps():
-        lines.append(t("workshop.no_participant_app", lang, name=workshop.participant_app,
-                       path=workshop.notebooks))
     lines.append(t("workshop.store", lang, url=shown_url(workshop.store_url)))
     if workshop.host.startswith("127.") or workshop.host in ("localhost", "::1"):
         lines.append(t("workshop.loopback", lang))

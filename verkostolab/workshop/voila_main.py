@@ -105,6 +105,17 @@ class WorkshopVoila(Voila):
         return settings
 
 
+    def init_handlers(self):
+        """The room's pages and API (:mod:`verkostolab.workshop.room`) before Voilà's own."""
+        from .room import RoomContext, room_handlers
+
+        handlers = super().init_handlers()
+        if os.environ.get("VERKOSTOLAB_STORE"):
+            self.room = RoomContext.from_environment()
+            handlers = room_handlers(self.room, self.server_url or "/") + handlers
+        return handlers
+
+
 main = WorkshopVoila.launch_instance
 
 if __name__ == "__main__":
