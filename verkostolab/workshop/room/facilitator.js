@@ -14,7 +14,6 @@
   var TIMER_MINUTES = [3, 5, 10];
   var DIMENSIONS = ["knowing", "trust", "commitment"];
   var POLL_MS = 3000;
-  var PEOPLE_MS = 10000;
 
   // Where the server is: this script is <base>room/static/facilitator.js.
   var script = document.currentScript;
@@ -25,12 +24,11 @@
   var texts = {};
   var lang = LANG || document.documentElement.lang || "fi";
   var data = null;            // the last GET api/room/facilitator
-  var storePeople = [];       // [{id, label}] from GET api/room/state (for adding someone)
+  var storePeople = [];       // [{id, label}]: everyone in the store (for adding someone)
   var pendingMerge = null;    // {keep, other} waiting for "yes, merge"
   var busy = {};              // actions under way (no double posts)
   var serverOffset = 0;       // server clock - this clock (ms)
   var pollTimer = null;
-  var peopleAt = 0;
   var loginWaitTimer = null;
   var lastSignature = {};
   var activeOption = -1;
@@ -121,6 +119,7 @@
       init.body = JSON.stringify(options.body);
     }
     return fetch(apiUrl(path, options.query), init).then(function (response) {
+      noteServerClock(response.headers.get("Date"));
       return response.json().catch(function () { return {}; }).then(function (payload) {
         if (!response.ok) {
           var error = payload && payload.error ? payload.error : {};
@@ -132,6 +131,15 @@
     }, function () {
       throw new ApiError(0, t("room.facilitator.offline"), null, {});
     });
+  }
+
+  // The server's clock (for the timer): its Date header, second-exact, is enough.
+  function noteServerClock(header) {
+    var at = header ? Date.parse(header) : NaN;
+    if (!isNaN(at)) {
+      var offset = at + 500 - Date.now();
+      serverOffset = Math.abs(offset) > 1500 ? offset : 0;
+    }
   }
 
   // A facilitator call: a 403 means the session is gone (server restarted): log in again.
@@ -229,7 +237,7 @@
       field.value = "";
       button.disabled = false;
       var wait = Number(error.payload && error.payload.wait) || 0;
-      if (wait > 0) loginWait(error.message, wait);
+      if (wait > 0) loginWait(t("room.bad_code"), wait);
       else { $("vl-login-error").hidden = false; $("vl-login-error").textContent = error.message; }
       field.focus();
     });
@@ -250,10 +258,11 @@
     clearTimeout(pollTimer);
     return api("facilitator").then(function (payload) {
       data = payload;
-      if (payload.server_time) serverOffset = Date.parse(payload.server_time) - Date.now();
+      storePeople = (payload.people || []).map(function (p) {
+        return {id: p.id !== undefined ? p.id : p.actor_id, label: p.label};
+      });
       render();
       schedule();
-      if (Date.now() - peopleAt > PEOPLE_MS) loadPeople();
     }, function (error) {
       if (error.status === 403) { loggedOut(error.message); return; }
       say(error.message, true);
@@ -264,16 +273,6 @@
   function schedule() {
     clearTimeout(pollTimer);
     if (sessionStorage.getItem(SESSION_KEY)) pollTimer = setTimeout(refresh, POLL_MS);
-  }
-
-  function loadPeople() {
-    peopleAt = Date.now();
-    return api("state").then(function (state) {
-      storePeople = (state.people || []).map(function (p) {
-        return {id: p.id !== undefined ? p.id : p.actor_id, label: p.label};
-      });
-      if (document.activeElement === $("vl-add")) renderOptions();
-    }, function () { /* the list of people is a convenience: try again later */ });
   }
 
   function start() {
@@ -330,7 +329,7 @@
     if (changed("members", [members(), pendingMerge, storePeople.length])) keepFocus(renderMembers);
     if (changed("rounds", [data.rounds, members().length])) keepFocus(renderRounds);
     if (changed("evaluation", data.evaluation)) renderResults();
-    if (changed("links", data.links)) renderLinks();
+    if (changed("links", [data.join_url, data.short_url])) renderLinks();
   }
 
   function renderSteps() {
@@ -343,7 +342,7 @@
                       "aria-current": current ? "step" : null,
                       onclick: function () { setPhase(p); }}, [
           el("span", {className: "vl-fac-step-n", text: String(i + 1)}),
-          el("span", {className: "vl-fac-step-label", text: t("room.facilitator.phase." + p)})
+          el("span", {className: "vl-fac-step-label", text: t("room.phase." + p)})
         ])
       ]));
     });
@@ -353,10 +352,10 @@
     if (busy.phase || run().phase === phase) return;
     busy.phase = true;
     act("phase", {phase: phase}).then(function (payload) {
-      if (data && payload && payload.phase) data.run = Object.assign({}, data.run, payload);
-      else if (data) data.run = Object.assign({}, data.run, {phase: phase});
+      var run = payload && payload.result;
+      if (data) data.run = Object.assign({}, data.run, run && run.phase ? run : {phase: phase});
       render();
-      say(t("room.facilitator.phase_now", {phase: t("room.facilitator.phase." + phase)}));
+      say(t("room.facilitator.phase_now", {phase: t("room.phase." + phase)}));
     }, function (error) { say(error.message, true); })
       .then(function () { busy.phase = false; refresh(); });
   }
@@ -396,7 +395,8 @@
     if (busy.timer) return;
     busy.timer = true;
     act("timer", {seconds: seconds}).then(function (payload) {
-      if (data) data.run = Object.assign({}, data.run, payload && payload.run_id ? payload : {
+      var run = payload && payload.result;
+      if (data) data.run = Object.assign({}, data.run, run && run.run_id ? {timer_end: run.timer_end} : {
         timer_end: seconds ? new Date(Date.now() + serverOffset + seconds * 1000).toISOString() : null});
       renderTimer();
     }, function (error) { say(error.message, true); })
@@ -697,22 +697,23 @@
 
   function makeRound() {
     if (busy.round) return;
-    var make = $("vl-make");
+    var make = $("vl-make"), status = $("vl-round-status");
+    busy.round = true;
     make.disabled = true;
-    $("vl-round-status").textContent = "";
-    afterAction(act("round", {size: Number(choice("vl-size")), mode: choice("vl-mode")}), "round")
-      .then(function (payload) {
-        make.disabled = false;
-        if (payload !== undefined) {
-          if (data && payload && payload.number !== undefined) {
-            var others = rounds().filter(function (r) { return r.number !== payload.number; });
-            data.rounds = others.concat([payload]);
-            renderRounds();
-          }
-          $("vl-round-status").textContent = t("room.facilitator.round_made",
-                                               {number: payload && payload.number !== undefined ? payload.number : ""});
-        }
-      });
+    status.textContent = "";
+    status.classList.remove("vl-fac-error");
+    act("round", {size: Number(choice("vl-size")), mode: choice("vl-mode")}).then(function (payload) {
+      var round = payload && payload.result;
+      if (data && round && round.number !== undefined) {
+        var others = rounds().filter(function (r) { return r.number !== round.number; });
+        data.rounds = others.concat([round]);
+        renderRounds();
+      }
+      status.textContent = t("room.facilitator.round_made", {number: round ? round.number : ""});
+    }, function (error) {
+      status.textContent = error.message;
+      status.classList.add("vl-fac-error");
+    }).then(function () { busy.round = false; make.disabled = false; refresh(); });
   }
 
   function recordRound() {
@@ -722,14 +723,16 @@
     record.disabled = true;
     var status = $("vl-round-status");
     act("record", {number: number}).then(function (payload) {
-      var events = payload && (payload.events !== undefined ? payload.events : payload.meetings);
+      var result = (payload && payload.result) || {};
       status.textContent = t("room.facilitator.recorded_events_round",
-                             {number: number, events: events === undefined ? 0 : events});
+                             {number: number, events: result.events || 0});
       status.classList.remove("vl-fac-error");
-      markRecorded(number, payload);
+      markRecorded(number, result);
     }, function (error) {
-      if (error.status === 409) {
-        status.textContent = t("room.facilitator.already_recorded");
+      var key = error.payload && error.payload.error ? error.payload.error.key : null;
+      if (error.status === 409 && key !== "room.round_recording") {
+        // Recorded already (another page, or before a reload): said so, never twice.
+        status.textContent = error.message;
         status.classList.add("vl-fac-error");
         markRecorded(number, null);
       } else {
@@ -743,8 +746,8 @@
     if (!data) return;
     data.rounds = rounds().map(function (r) {
       if (r.number !== number) return r;
-      return Object.assign({}, r, payload && payload.number === number ? payload : {},
-                           {recorded_at: r.recorded_at || (payload && payload.recorded_at) || new Date().toISOString()});
+      var events = payload && payload.events !== undefined ? payload.events : r.events;
+      return Object.assign({}, r, {events: events, recorded_at: r.recorded_at || new Date().toISOString()});
     });
     renderRounds();
     var record = $("vl-record");
@@ -754,17 +757,11 @@
 
   // ---- evaluation results ---------------------------------------------------------
 
-  // The summary's dimensions as a list of {key, label, mean, n, distribution, suppressed}.
+  // The summary's dimensions, knowing - trust - commitment.
   function dimensionsOf(summary) {
-    var raw = summary.dimensions || summary.charts || [];
-    var list = Array.isArray(raw) ? raw : Object.keys(raw).map(function (k) {
-      return Object.assign({dimension: k}, raw[k]);
-    });
-    return list.map(function (d) {
-      var key = d.dimension || d.key || d.name;
-      var n = d.n !== undefined ? d.n : (d.answers !== undefined ? d.answers : d.count);
-      return {key: key, label: d.label || texts["column." + key] || key, mean: d.mean,
-              n: n || 0, distribution: d.distribution || d.counts || null,
+    return (summary.dimensions || []).map(function (d) {
+      return {key: d.key, label: d.label || texts["assess.dimension." + d.key] || d.key, mean: d.mean,
+              respondents: d.respondents || 0, answers: d.answers || 0,
               suppressed: !!d.suppressed || d.mean === null || d.mean === undefined};
     }).sort(function (a, b) { return DIMENSIONS.indexOf(a.key) - DIMENSIONS.indexOf(b.key); });
   }
@@ -780,7 +777,8 @@
         el("span", {className: "vl-chart-track", "aria-hidden": "true"}, [
           el("span", {className: "vl-chart-bar", style: "width:" + (share * 100).toFixed(1) + "%"})]),
         el("span", {className: "vl-chart-value", text: value}),
-        el("span", {className: "vl-chart-n", text: tn("room.facilitator.answers", d.n)})
+        el("span", {className: "vl-chart-n", text: t("room.facilitator.answers",
+                                                     {respondents: d.respondents, answers: d.answers})})
       ]));
     });
     box.appendChild(el("div", {className: "vl-chart-axis", "aria-hidden": "true"}, [
@@ -813,13 +811,16 @@
   function renderResults() {
     var box = $("vl-results"), summary = data.evaluation;
     box.textContent = "";
-    if (!summary) { box.appendChild(el("p", {className: "vl-fac-empty", text: t("room.facilitator.no_answers")})); return; }
-    var dims = dimensionsOf(summary);
-    var total = summary.answers !== undefined ? summary.answers : summary.n;
-    if (total !== undefined) box.appendChild(el("p", {className: "vl-fac-note",
-                                                      text: tn("room.facilitator.respondents", total)}));
-    if (dims.length) box.appendChild(chart(dims));
-    else box.appendChild(el("p", {className: "vl-fac-empty", text: t("room.facilitator.no_answers")}));
+    if (!summary) {
+      box.appendChild(el("p", {className: "vl-fac-empty", text: t("room.facilitator.results_later")}));
+      return;
+    }
+    box.appendChild(el("p", {className: "vl-fac-note", text: tn("room.facilitator.respondents", summary.respondents || 0)}));
+    if (!summary.respondents) {
+      box.appendChild(el("p", {className: "vl-fac-empty", text: t("room.facilitator.no_answers")}));
+      return;
+    }
+    box.appendChild(chart(dimensionsOf(summary)));
     [["strengths", "room.facilitator.strengths"], ["targets", "room.facilitator.targets"],
      ["tips", "room.facilitator.tips"]].forEach(function (pair) {
       var part = textList(t(pair[1]), summary[pair[0]]);
@@ -836,12 +837,8 @@
   // ---- links ----------------------------------------------------------------------
 
   function renderLinks() {
-    var links = data.links || {};
-    var join = links.join_url || links.join || links.participant_url;
-    var projector = links.projector_url || links.projector;
-    if (projector) $("vl-projector-link").href = projector;
     var joinLink = $("vl-join-link");
-    if (join) { joinLink.href = join; joinLink.textContent = links.short_url || join; }
+    if (data.join_url) { joinLink.href = data.join_url; joinLink.textContent = data.short_url || data.join_url; }
   }
 
   // ---- start ----------------------------------------------------------------------
@@ -854,10 +851,7 @@
     var add = $("vl-add");
     add.addEventListener("input", function () { activeOption = -1; renderOptions(); });
     add.addEventListener("keydown", onAddKey);
-    add.addEventListener("focus", function () {
-      if (Date.now() - peopleAt > 2000) loadPeople();
-      renderOptions();
-    });
+    add.addEventListener("focus", renderOptions);
     add.addEventListener("blur", function () {
       setTimeout(function () { $("vl-add-list").hidden = true; add.setAttribute("aria-expanded", "false"); }, 150);
     });

@@ -210,7 +210,7 @@
   }
 
   function renderGroups() {
-    var groups = state.groups || [];
+    var groups = (state.warmup && state.warmup.groups) || [];
     if (!changed("groups", groups)) return;
     var list = $("vl-p-groups");
     list.textContent = "";
@@ -236,14 +236,9 @@
   }
 
   function dimensionsOf(summary) {
-    var raw = summary.dimensions || summary.charts || [];
-    var list = Array.isArray(raw) ? raw : Object.keys(raw).map(function (k) {
-      return Object.assign({dimension: k}, raw[k]);
-    });
-    return list.map(function (d) {
-      var key = d.dimension || d.key || d.name;
-      var n = d.n !== undefined ? d.n : (d.answers !== undefined ? d.answers : d.count);
-      return {key: key, label: d.label || texts["column." + key] || key, mean: d.mean, n: n || 0,
+    return (summary.dimensions || []).map(function (d) {
+      return {key: d.key, label: d.label || texts["assess.dimension." + d.key] || d.key, mean: d.mean,
+              respondents: d.respondents || 0, answers: d.answers || 0,
               suppressed: !!d.suppressed || d.mean === null || d.mean === undefined};
     }).sort(function (a, b) { return DIMENSIONS.indexOf(a.key) - DIMENSIONS.indexOf(b.key); });
   }
@@ -267,7 +262,7 @@
     if (!changed("evaluation", summary)) return;
     var box = $("vl-p-chart");
     box.textContent = "";
-    var dims = summary ? dimensionsOf(summary) : [];
+    var dims = summary && summary.respondents ? dimensionsOf(summary) : [];
     if (!dims.length) { box.appendChild(el("p", "vl-proj-empty", t("room.projector.no_answers"))); return; }
     var chart = el("div", "vl-proj-chart");
     dims.forEach(function (d) {
@@ -281,7 +276,8 @@
       row.appendChild(track);
       row.appendChild(el("span", "vl-proj-bar-value", d.suppressed ? "–" : number(d.mean, 1)));
       row.appendChild(el("span", "vl-proj-bar-n", d.suppressed ? t("room.projector.suppressed")
-                                                             : tn("room.projector.answers", d.n)));
+                                                             : t("room.projector.answers",
+                                                                 {respondents: d.respondents, answers: d.answers})));
       chart.appendChild(row);
     });
     var axis = el("div", "vl-proj-bar-row vl-proj-axis");
@@ -357,10 +353,16 @@
 
   // ---- polling --------------------------------------------------------------------
 
+  // The server's clock (for the timer): server_time is seconds since 1970 (or ISO).
+  function noteServerClock(value) {
+    var at = typeof value === "number" ? value * 1000 : Date.parse(value);
+    if (!isNaN(at)) serverOffset = at - Date.now();
+  }
+
   function poll() {
     get("projector").then(function (payload) {
       state = payload;
-      if (payload.server_time) serverOffset = Date.parse(payload.server_time) - Date.now();
+      noteServerClock(payload.server_time);
       render();
     }).catch(function () { /* the wall keeps what it shows and tries again */ })
       .then(function () { setTimeout(poll, POLL_MS); });
