@@ -799,13 +799,22 @@
                            title && body ? " " : null, body || null]);
   }
 
+  // A heading and the first few sentences; the rest behind "show all".
+  var FIRST_ITEMS = 3;
   function textList(heading, items, className) {
     items = asList(items);
     if (!items.length) return null;
-    return el("div", {className: "vl-fac-texts " + (className || "")}, [
+    var box = el("div", {className: "vl-fac-texts " + (className || "")}, [
       el("h3", {text: heading}),
-      el("ul", null, items.map(textItem))
+      el("ul", null, items.slice(0, FIRST_ITEMS).map(textItem))
     ]);
+    if (items.length > FIRST_ITEMS) {
+      box.appendChild(el("details", null, [
+        el("summary", {text: t("room.facilitator.show_all", {count: items.length})}),
+        el("ul", null, items.slice(FIRST_ITEMS).map(textItem))
+      ]));
+    }
+    return box;
   }
 
   function renderResults() {
@@ -828,7 +837,9 @@
     });
     var periphery = asList(summary.periphery);
     if (periphery.length) {
-      var part = textList(t("room.facilitator.periphery"), periphery, "vl-fac-periphery");
+      var part = el("div", {className: "vl-fac-texts vl-fac-periphery"}, [
+        el("h3", {text: t("room.facilitator.periphery")}),
+        el("p", null, [periphery.join(", ")])]);
       part.appendChild(el("p", {className: "vl-fac-note", text: t("room.facilitator.periphery_note")}));
       box.appendChild(part);
     }

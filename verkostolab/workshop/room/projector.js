@@ -144,6 +144,7 @@
       section.hidden = section.getAttribute("data-for") !== phase;
     });
     if (phase === "warmup") requestAnimationFrame(fitGroups);
+    if (phase === "results") requestAnimationFrame(fitResults);
     if (phase === "mapping") startPicture();
     else stopPicture();
   }
@@ -293,6 +294,34 @@
       if (block) texts2.appendChild(block);
     });
     if (texts2.childNodes.length) box.appendChild(texts2);
+    requestAnimationFrame(fitResults);
+  }
+
+  // The strengths and targets in what room the charts leave: smaller type (never under
+  // MIN_FONT), then the last sentences of the longer list left out.
+  function fitResults() {
+    var section = $("vl-p-results"), columns = section.querySelector(".vl-proj-text-columns");
+    if (section.hidden || !columns) return;
+    // At most the first three of each list: the wall is read, not studied.
+    columns.querySelectorAll("ul").forEach(function (ul) {
+      Array.prototype.forEach.call(ul.children, function (li, i) { li.hidden = i >= 3; });
+    });
+    columns.querySelectorAll(".vl-proj-texts").forEach(function (b) { b.hidden = false; });
+    function over() { return section.scrollHeight > section.clientHeight + 1; }
+    var size = 30;
+    columns.style.fontSize = size + "px";
+    while (size > MIN_FONT && over()) { size -= 2; columns.style.fontSize = size + "px"; }
+    while (over()) {
+      var lists = Array.prototype.slice.call(columns.querySelectorAll("ul")).map(function (ul) {
+        return Array.prototype.slice.call(ul.children).filter(function (li) { return !li.hidden; });
+      }).filter(function (shown) { return shown.length; });
+      if (!lists.length) break;
+      lists.sort(function (a, b) { return b.length - a.length; });
+      lists[0][lists[0].length - 1].hidden = true;
+    }
+    columns.querySelectorAll(".vl-proj-texts").forEach(function (block) {
+      block.hidden = !block.querySelector("li:not([hidden])");
+    });
   }
 
   function render() {
@@ -385,6 +414,6 @@
   }
 
   setInterval(renderTimer, 250);
-  window.addEventListener("resize", function () { requestAnimationFrame(fitGroups); });
+  window.addEventListener("resize", function () { requestAnimationFrame(fitGroups); requestAnimationFrame(fitResults); });
   boot();
 }());
