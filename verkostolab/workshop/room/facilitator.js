@@ -862,7 +862,11 @@
     var add = $("vl-add");
     add.addEventListener("input", function () { activeOption = -1; renderOptions(); });
     add.addEventListener("keydown", onAddKey);
-    add.addEventListener("focus", renderOptions);
+    add.addEventListener("focus", function () {
+      // A phone's keyboard covers the lower half: the field goes to the top, the list under it.
+      if (window.innerWidth < 700 && add.scrollIntoView) add.scrollIntoView({block: "start", behavior: "smooth"});
+      renderOptions();
+    });
     add.addEventListener("blur", function () {
       setTimeout(function () { $("vl-add-list").hidden = true; add.setAttribute("aria-expanded", "false"); }, 150);
     });
