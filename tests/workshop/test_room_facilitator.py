@@ -279,7 +279,7 @@ def _round_in_store(server, number) -> tuple[int, int]:
     return events, taking_part
 
 
-def test_merge_hide_and_add_through_the_page(server):
+def test_merge_release_hide_and_add_through_the_page(server):
     session = _session(server)
     name = f"Tuplanen {uuid.uuid4().hex[:5]}"
     _, first = _join(server, name, organisation="Kirjasto")
@@ -306,6 +306,14 @@ def test_merge_hide_and_add_through_the_page(server):
         page.wait_for_function(
             f"() => document.querySelectorAll('#vl-members > li[data-actor=\"{first}\"], "
             f"#vl-members > li[data-actor=\"{second}\"]').length === 1", timeout=5_000)
+
+        # Release the one kept: only then can they join again from a new phone.
+        kept = first if page.locator(f"#vl-members > li[data-actor='{first}']").count() else second
+        taken = _call(server, "join", {"name": name, "confirm": kept}, token=uuid.uuid4().hex)
+        assert taken[0] == 409 and taken[1]["error"]["key"] == "room.joined_elsewhere", taken
+        page.locator(f"#vl-members > li[data-actor='{kept}'] [data-action='release']").click()
+        assert _until(lambda: _call(server, "join", {"name": name, "confirm": kept},
+                                    token=uuid.uuid4().hex)[1].get("status") == "joined")
 
         # Hide a bogus entry: out of the list here, out of everyone's pick list.
         page.locator(f"#vl-members > li[data-actor='{bogus}'] [data-action='hide']").click()

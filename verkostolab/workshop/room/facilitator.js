@@ -14,6 +14,7 @@
   var TIMER_MINUTES = [3, 5, 10];
   var DIMENSIONS = ["knowing", "trust", "commitment"];
   var POLL_MS = 3000;
+  var HIDDEN_POLL_MS = 15000;
 
   // Where the server is: this script is <base>room/static/facilitator.js.
   var script = document.currentScript;
@@ -272,7 +273,8 @@
 
   function schedule() {
     clearTimeout(pollTimer);
-    if (sessionStorage.getItem(SESSION_KEY)) pollTimer = setTimeout(refresh, POLL_MS);
+    // A tab in the background asks seldom (the results take the server a quarter second).
+    if (sessionStorage.getItem(SESSION_KEY)) pollTimer = setTimeout(refresh, document.hidden ? HIDDEN_POLL_MS : POLL_MS);
   }
 
   function start() {
@@ -871,6 +873,9 @@
       setTimeout(function () { $("vl-add-list").hidden = true; add.setAttribute("aria-expanded", "false"); }, 150);
     });
     setInterval(function () { if (data) renderTimer(); }, 500);
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden && data) refresh();
+    });
     boot();
   }
 
