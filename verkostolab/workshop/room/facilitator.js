@@ -291,7 +291,7 @@
 
   function labelOf(actorId) {
     var found = null;
-    members().concat((data && data.hidden) || []).some(function (m) {
+    members().some(function (m) {
       if (m.actor_id === actorId) { found = m.label || m.name; return true; }
       return false;
     });
@@ -504,7 +504,7 @@
   function renderMembers() {
     var list = $("vl-members"), all = members();
     var shown = all.filter(function (m) { return !m.hidden; });
-    var hidden = all.filter(function (m) { return m.hidden; }).concat((data && data.hidden) || []);
+    var hidden = all.filter(function (m) { return m.hidden; });
     list.textContent = "";
     shown.forEach(function (m) { list.appendChild(memberRow(m)); });
     $("vl-nobody").hidden = shown.length > 0;
