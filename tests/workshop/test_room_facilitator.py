@@ -377,9 +377,7 @@ def test_the_projector_has_no_controls_and_large_type_in_every_phase(server):
             if phase == "warmup":
                 page.locator("#vl-p-groups .vl-proj-group").first.wait_for(state="visible", timeout=5_000)
             if phase == "mapping":
-                page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=30_000)
-                page.locator("#vl-p-picture canvas, #vl-p-picture .bk-Canvas, #vl-p-picture [class^='bk']").first \
-                    .wait_for(state="attached", timeout=30_000)
+                _the_picture_is_embedded_again_only_when_it_changed(server, page)
             page.wait_for_timeout(300)
             assert page.evaluate(CONTROLS) == 0, phase
             assert page.evaluate(SMALL_TEXT, 24) == [], phase
@@ -393,6 +391,26 @@ def test_the_projector_has_no_controls_and_large_type_in_every_phase(server):
             assert page.evaluate("() => document.documentElement.scrollWidth <= 1920 && "
                                  "document.documentElement.scrollHeight <= 1080"), phase
     assert blocked == []
+
+
+def _the_picture_is_embedded_again_only_when_it_changed(server, page):
+    """The network picture (BokehJS from the server): polled every 3 s with the version it
+    shows, drawn again only after a new tie; then one picture on the page, not two."""
+    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=30_000)
+    page.locator("#vl-p-picture .vl-proj-plot > *").first.wait_for(state="attached", timeout=30_000)
+    page.evaluate("() => { window.vlShown = Bokeh.documents[Bokeh.documents.length - 1]; }")
+    page.wait_for_timeout(7_000)   # two polls with an unchanged store
+    assert page.evaluate("() => Bokeh.documents.length === 1 && Bokeh.documents[0] === window.vlShown")
+    before = page.locator("#vl-p-new").inner_text()
+    token, me = _join(server, f"Uusi suhde {uuid.uuid4().hex[:4]}")
+    target = next(p["id"] for p in _call(server, "state")[1]["people"] if p["id"] != me)
+    status, payload = _call(server, "send", {"ties": [{"target": target, "knowing": 4, "trust": 4,
+                                                       "commitment": 3}], "consent": True}, token=token)
+    assert status == 200, payload
+    page.wait_for_function("() => Bokeh.documents.length === 1 && Bokeh.documents[0] !== window.vlShown",
+                           timeout=30_000)
+    assert page.locator("#vl-p-picture .vl-proj-plot").count() == 1
+    assert page.locator("#vl-p-new").inner_text() != before
 
 
 def test_the_projector_counts_a_new_participant_within_five_seconds(server):
