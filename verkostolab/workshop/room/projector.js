@@ -234,6 +234,8 @@
     $("vl-p-evaluated").textContent = String(counts.evaluated || 0);
     $("vl-p-evaluated-of").textContent = t("room.projector.evaluated_of",
                                            {count: counts.evaluated || 0, joined: counts.joined || 0});
+    var share = counts.joined ? Math.min(1, (counts.evaluated || 0) / counts.joined) : 0;
+    $("vl-p-progress").style.width = (share * 100).toFixed(1) + "%";
   }
 
   function dimensionsOf(summary) {
