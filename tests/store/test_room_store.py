@@ -124,6 +124,22 @@ def test_counts_are_this_workshops_people_only(sample_store):
     assert store.run_counts(run)["joined"] == 0
 
 
+def test_a_person_who_said_no_is_grouped_and_may_answer(sample_store):
+    store = sample_store
+    run = store.current_run()
+    shy = store.join_run(run["run_id"], owner="shy", name="Ujo Osallistuja")["actor_id"]
+    store.send_in_run(run["run_id"], "shy", [], consent=False)
+    for aid in [p["actor_id"] for p in store.actor_choices()[:3]]:
+        store.set_present(run["run_id"], aid, True)
+    made = make_round(store, run, size=2, mode="mixed")
+    assert shy in {a for g in made["groups"] for a in g}
+    assert record_round(store, run, 1)["events"] == 2
+    assert store.answer_in_run(run["run_id"], "shy", {"trust.goodwill": 4}) == 1
+    with pytest.raises(RoomError):
+        store.answer_in_run(run["run_id"], "someone-else", {"trust.goodwill": 1})
+    assert shy not in {p["id"] for p in store.room_people(run["run_id"])}  # never listed
+
+
 def test_a_round_is_recorded_once_whatever_reloads(sample_store):
     store = sample_store
     run = store.current_run()

@@ -42,7 +42,9 @@ def make_round(store, run: dict, *, size: int = 2, mode: str = "mixed",
         raise RoomError("room.too_few", field="size", people=len(chosen), size=int(size))
     earlier = store.rounds(run["run_id"])
     history = [[tuple(g) for g in r["groups"]] for r in earlier if r["recorded_at"]]
-    plan = plan_rounds(store.load(), chosen, size=int(size), mode=mode, rounds=1,
+    # everyone present is grouped, people who said no to being shown too (their groups
+    # are for meeting in the room; the projector shows them as "•", never by name)
+    plan = plan_rounds(store.load(refused=True), chosen, size=int(size), mode=mode, rounds=1,
                        seed=len(earlier) + 1, history=history or None)
     return store.save_round(run["run_id"], [list(g) for g in plan.rounds[0]], size=int(size), mode=mode)
 

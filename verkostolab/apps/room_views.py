@@ -36,7 +36,7 @@ WALL_WIDTH, WALL_HEIGHT = 1920, 860
 #: Name labels and the legend on the wall: readable from the back of the room (8 m).
 LABEL_PX = 24
 LEGEND_PX = 24
-CAPTION_PX = 20
+CAPTION_PX = 24
 #: Ties added in this workshop: thick and in a strong colour, over every other tie.
 NEW_TIE_COLOUR = "#D81B60"
 NEW_TIE_WIDTH = 7.0

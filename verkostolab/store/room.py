@@ -530,6 +530,17 @@ class _Room:
             run = self._run_row(conn, run_id)
         if not any(v is not None for v in (answers or {}).values()):
             raise RoomError("room.answer_some", field="answers")
+        # The page that joined as this member may answer for them, also when they said no
+        # to being shown (a "no" is theirs to keep, not a bar to answering).
+        claims = SQL_TABLES[CLAIMS_TABLE]
+
+        def claim(conn):
+            where = (claims.c.actor_id == member.actor_id) & (claims.c.scope == "evaluation")
+            if conn.execute(sa.select(claims.c.owner).where(where)).first() is None:
+                conn.execute(claims.insert().values(actor_id=member.actor_id, scope="evaluation",
+                                                    owner=str(owner), at=_now()))
+
+        self._write(claim)
         return self.add_answers(member.actor_id, run.round, answers, owner=owner)
 
     def answered_in_run(self, run_id: str, owner: str | None) -> dict:

@@ -549,21 +549,22 @@ class ProjectorHandler(ApiHandler):
         await self.guarded(work)
 
 
-def _picture(room: RoomContext, lang: str, since: str) -> dict:
+def _picture(room: RoomContext, lang: str, since: str, width: int, height: int) -> dict:
     from ..apps.room_views import projector_picture
 
     run = room.current_run()
     hidden = room.store.hidden_members(run["run_id"])
-    token = f"{room.store.change_token()}|{sorted(hidden)}|{lang}"
+    token = f"{room.store.change_token()}|{sorted(hidden)}|{lang}|{width}x{height}"
 
     def draw():
         return {"token": token, **projector_picture(room.store, baseline_tie=run["baseline_tie"],
-                                                    hidden=hidden, lang=lang)}
+                                                    hidden=hidden, lang=lang, width=width, height=height)}
 
-    hit = room._cache.get(("picture", lang))
+    key = ("picture", lang, width, height)
+    hit = room._cache.get(key)
     if hit is None or hit[1]["token"] != token:
-        room._cache[("picture", lang)] = (time.monotonic(), draw())
-    picture = room._cache[("picture", lang)][1]
+        room._cache[key] = (time.monotonic(), draw())
+    picture = room._cache[key][1]
     version = str(picture.get("version") or picture["token"])
     if since and since == version:
         return {"version": version, "item": None, "new_ties": picture.get("new_ties", 0)}
@@ -574,11 +575,23 @@ def _picture(room: RoomContext, lang: str, since: str) -> dict:
 class PictureHandler(ApiHandler):
     async def get(self):
         lang, since = self.lang(), self.get_query_argument("since", "")
+        # the size of the projector's picture area (rounded, so that a few pixels of
+        # difference do not draw it again), within what a wall screen can be
+        width = _size(self.get_query_argument("width", ""), 1920, 640, 3840)
+        height = _size(self.get_query_argument("height", ""), 860, 360, 2160)
 
         async def work():
-            self.reply(await self.room.call(_picture, self.room, lang, since))
+            self.reply(await self.room.call(_picture, self.room, lang, since, width, height))
 
         await self.guarded(work)
+
+
+def _size(value: str, default: int, low: int, high: int) -> int:
+    try:
+        number = int(float(value))
+    except ValueError:
+        return default
+    return int(min(high, max(low, number)) // 20 * 20)
 
 
 # ------------------------------------------------------------------------- routes

@@ -350,7 +350,9 @@
     picture.timer = setTimeout(pollPicture, PICTURE_MS);
     if (picture.busy) return;
     picture.busy = true;
-    var query = picture.version !== null ? {since: picture.version} : {};
+    var holder = $("vl-p-picture");
+    var query = {width: holder.clientWidth || 1920, height: holder.clientHeight || 860};
+    if (picture.version !== null) query.since = picture.version;
     get("picture", query).then(function (payload) {
       $("vl-p-new").textContent = tn("room.projector.new_ties", payload.new_ties || 0);
       if (payload.item && payload.version !== picture.version) {
