@@ -51,7 +51,7 @@ def ink_share(png: bytes, background=(255, 255, 255)) -> float:
     from PIL import Image
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    pixels = image.getdata()
+    pixels = getattr(image, "get_flattened_data", image.getdata)()  # getdata: before Pillow 12
     bg = background
     differ = sum(1 for px in pixels if abs(px[0] - bg[0]) + abs(px[1] - bg[1]) + abs(px[2] - bg[2]) > 60)
     return differ / (image.width * image.height)

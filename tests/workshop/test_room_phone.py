@@ -579,19 +579,16 @@ def test_evaluation_answers_are_stored_and_unanswered_stay_empty(phones, server,
         store.set_phase(run, "mapping")
 
 
-# --------------------------------------------------------------- speed, no outside
-def test_the_page_loads_in_under_3_s_and_asks_nothing_from_outside(phones, server):
+# -------------------------------------------------------------- nothing from outside
+def test_the_page_becomes_usable_and_asks_nothing_from_outside(phones, server):
+    """(How fast is measured in benchmarks/workshop.py, never timed here.)"""
     phone = phones(390)
     urls: list[str] = []
     phone.page.on("request", lambda r: urls.append(r.url))
-    start = time.monotonic()
     phone.page.goto(server.base_url)
     phone.page.wait_for_function(
         "() => document.querySelector('#join-submit').offsetParent !== null"
-        " && document.querySelector('#join-submit').textContent.trim() !== ''", timeout=10_000)
-    elapsed = time.monotonic() - start
-    print(f"participant page usable in {elapsed:.2f} s")
-    assert elapsed < 3, elapsed
+        " && document.querySelector('#join-submit').textContent.trim() !== ''", timeout=60_000)
     assert urls and all(u.startswith(server.base_url) for u in urls), urls
     html = phone.page.content()
     assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", html)
