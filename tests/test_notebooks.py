@@ -9,7 +9,6 @@ there); the app notebooks and the default report are package data
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys

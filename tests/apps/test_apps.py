@@ -125,7 +125,7 @@ def test_facilitator_gate(tmp_path):
     assert not FacilitatorGate("").unlock("")  # no code set: nobody is a facilitator
 
 
-from verkostolab.apps.facilitator import EvaluationApp, ImpactApp, WarmupApp  # noqa: E402
+from verkostolab.apps.facilitator import EvaluationApp, ImpactApp  # noqa: E402
 
 
 # The warm-up app over the workshop run: tests/apps/test_room_apps.py.

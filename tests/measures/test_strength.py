@@ -3,7 +3,6 @@ broker, and the picture draws the backbone (networks built so that the truth is 
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -79,7 +79,11 @@ class WorkshopServer:
             return exc.code, json.loads(exc.read() or b"{}")
 
     def login(self) -> str:
+        """A facilitator session (an earlier wrong code's wait is waited out)."""
         status, data = self.api("login", {"code": self.code})
+        if status != 200 and data.get("wait"):
+            time.sleep(data["wait"] + 0.1)
+            status, data = self.api("login", {"code": self.code})
         assert status == 200, data
         return data["session"]
 

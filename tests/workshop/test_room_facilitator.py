@@ -67,39 +67,10 @@ def server(tmp_path_factory):
 
 
 # ----------------------------------------------------------------------------- helpers
-def _call(server, path, body=None, *, token=None, session=None):
-    """(status, JSON) of one API call; POST when there is a body."""
-    headers = {"Accept": "application/json"}
-    data = None
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-        data = json.dumps(body).encode("utf-8")
-    if token:
-        headers["X-VL-Token"] = token
-    if session:
-        headers["X-VL-Facilitator"] = session
-    request = urllib.request.Request(server.base_url + "api/room/" + path, data=data, headers=headers,
-                                     method="POST" if body is not None else "GET")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
-
-
-def _session(server) -> str:
-    status, payload = _call(server, "login", {"code": server.code})
-    if status != 200 and payload.get("wait"):   # an earlier wrong code: wait it out
-        time.sleep(payload["wait"] + 0.1)
-        status, payload = _call(server, "login", {"code": server.code})
-    assert status == 200, payload
-    return payload["session"]
-
-
 def _join(server, name, *, organisation="Testiyhdistys", token=None, confirm="new"):
     """A participant joins from their phone (a page token of their own); -> (token, actor_id)."""
     token = token or uuid.uuid4().hex
-    status, payload = _call(server, "join", {"name": name, "organisation": organisation,
+    status, payload = server.api("join", {"name": name, "organisation": organisation,
                                              "sector": "third_sector", "email": None,
                                              "confirm": confirm, "actor_id": None}, token=token)
     assert status == 200 and payload["status"] == "joined", payload
@@ -107,7 +78,7 @@ def _join(server, name, *, organisation="Testiyhdistys", token=None, confirm="ne
 
 
 def _facilitator(server, session):
-    status, payload = _call(server, "facilitator", session=session)
+    status, payload = server.api("facilitator", session=session)
     assert status == 200, payload
     return payload
 
@@ -132,14 +103,14 @@ def _login_in_page(page, server):
 
 
 def _set_phase(server, session, phase):
-    status, payload = _call(server, "phase", {"phase": phase}, session=session)
+    status, payload = server.api("phase", {"phase": phase}, session=session)
     assert status == 200 and payload["result"]["phase"] == phase, payload
 
 
 # --------------------------------------------------------------------- the facilitator
 def test_a_wrong_code_is_refused_and_the_code_is_nowhere_but_the_login(server):
     """Runs first: the wait after wrong codes is shared by every page of this address."""
-    status, payload = _call(server, "login", {"code": "väärä-koodi-1"})
+    status, payload = server.api("login", {"code": "väärä-koodi-1"})
     assert status in (403, 429) and payload["error"]["message"] and payload["wait"] >= 1
     assert server.code not in json.dumps(payload)
     time.sleep(payload["wait"] + 0.1)
@@ -174,7 +145,7 @@ def test_a_wrong_code_is_refused_and_the_code_is_nowhere_but_the_login(server):
         with urllib.request.urlopen(server.base_url + "projector", timeout=30) as response:
             assert server.code not in response.read().decode("utf-8")
         for path in ("projector", "texts", "state"):
-            assert server.code not in json.dumps(_call(server, path)[1]), path
+            assert server.code not in json.dumps(server.api(path)[1]), path
     assert blocked == []
 
 
@@ -189,7 +160,7 @@ def test_the_phase_and_the_timer_move_the_projector_and_every_page(server):
         page.click("#vl-steps button[data-phase='warmup']")
         started = time.monotonic()
         projector.wait_for_function("() => document.body.dataset.phase === 'warmup'", timeout=5_000)
-        assert _until(lambda: _call(server, "state")[1].get("phase") == "warmup",
+        assert _until(lambda: server.api("state")[1].get("phase") == "warmup",
                       timeout=max(0.5, 5 - (time.monotonic() - started)))
         page.wait_for_selector("#vl-steps button[data-phase='warmup'][aria-current='step']")
 
@@ -201,10 +172,10 @@ def test_the_phase_and_the_timer_move_the_projector_and_every_page(server):
         left = projector.locator("#vl-p-timer-left").inner_text()
         minutes, seconds = (int(x) for x in left.split(":"))
         assert 240 <= minutes * 60 + seconds <= 300
-        assert _call(server, "state")[1]["timer_end"]
+        assert server.api("state")[1]["timer_end"]
         page.click("#vl-timer-stop")
         projector.locator("#vl-p-timer").wait_for(state="hidden", timeout=5_000)
-        assert _until(lambda: _call(server, "state")[1]["timer_end"] is None)
+        assert _until(lambda: server.api("state")[1]["timer_end"] is None)
 
         page.click("#vl-steps button[data-phase='join']")
         projector.wait_for_function("() => document.body.dataset.phase === 'join'", timeout=5_000)
@@ -212,7 +183,7 @@ def test_the_phase_and_the_timer_move_the_projector_and_every_page(server):
 
 
 def test_a_round_is_recorded_once_even_after_a_reload(server):
-    session = _session(server)
+    session = server.login()
     _set_phase(server, session, "warmup")
     for i in range(4):
         _join(server, f"Kierroslainen {i} {uuid.uuid4().hex[:4]}")
@@ -255,7 +226,7 @@ def test_a_round_is_recorded_once_even_after_a_reload(server):
         assert "vl-fac-error" in status.get_attribute("class")
         assert page.locator("#vl-record").is_disabled()
         # ... and so is a second record straight through the API.
-        again = _call(server, "record", {"number": number}, session=session)
+        again = server.api("record", {"number": number}, session=session)
         assert again[0] == 409 and again[1]["error"]["message"] == refused
 
         rounds = {r["number"]: r for r in _facilitator(server, session)["rounds"]}
@@ -280,7 +251,7 @@ def _round_in_store(server, number) -> tuple[int, int]:
 
 
 def test_merge_release_hide_and_add_through_the_page(server):
-    session = _session(server)
+    session = server.login()
     name = f"Tuplanen {uuid.uuid4().hex[:5]}"
     _, first = _join(server, name, organisation="Kirjasto")
     _, second = _join(server, name.lower(), organisation="Kirjasto")   # a second phone, same person
@@ -309,22 +280,22 @@ def test_merge_release_hide_and_add_through_the_page(server):
 
         # Release the one kept: only then can they join again from a new phone.
         kept = first if page.locator(f"#vl-members > li[data-actor='{first}']").count() else second
-        taken = _call(server, "join", {"name": name, "confirm": kept}, token=uuid.uuid4().hex)
+        taken = server.api("join", {"name": name, "confirm": kept}, token=uuid.uuid4().hex)
         assert taken[0] == 409 and taken[1]["error"]["key"] == "room.joined_elsewhere", taken
         page.locator(f"#vl-members > li[data-actor='{kept}'] [data-action='release']").click()
-        assert _until(lambda: _call(server, "join", {"name": name, "confirm": kept},
+        assert _until(lambda: server.api("join", {"name": name, "confirm": kept},
                                     token=uuid.uuid4().hex)[1].get("status") == "joined")
 
         # Hide a bogus entry: out of the list here, out of everyone's pick list.
         page.locator(f"#vl-members > li[data-actor='{bogus}'] [data-action='hide']").click()
         page.locator(f"#vl-members > li[data-actor='{bogus}']").wait_for(state="detached", timeout=5_000)
-        assert _until(lambda: bogus not in {p["id"] for p in _call(server, "state")[1]["people"]})
+        assert _until(lambda: bogus not in {p["id"] for p in server.api("state")[1]["people"]})
         shown = {m["actor_id"] for m in _facilitator(server, session)["members"] if not m.get("hidden")}
         assert bogus not in shown
 
         # Add someone from the store by typing part of their name.
         members = {m["actor_id"] for m in _facilitator(server, session)["members"]}
-        person = next(p for p in _call(server, "state")[1]["people"] if p["id"] not in members)
+        person = next(p for p in server.api("state")[1]["people"] if p["id"] not in members)
         page.fill("#vl-add", person["label"].split(" (")[0])
         option = page.locator(f"#vl-add-list li[data-actor='{person['id']}']")
         option.wait_for(state="visible", timeout=5_000)
@@ -338,7 +309,7 @@ def test_merge_release_hide_and_add_through_the_page(server):
 def test_the_facilitator_view_fits_a_phone(server):
     """At 390 px, in each language: nothing wider than the screen, no label cut in its
     button, every target at least 44 px; also with a merge waiting for its yes."""
-    session = _session(server)
+    session = server.login()
     name = f"Puhelinkaksonen {uuid.uuid4().hex[:4]}"
     _join(server, name)
     _join(server, name.upper())
@@ -363,14 +334,14 @@ def test_the_facilitator_view_fits_a_phone(server):
 
 # ------------------------------------------------------------------------ the projector
 def test_the_projector_has_no_controls_and_large_type_in_every_phase(server):
-    session = _session(server)
+    session = server.login()
     for i in range(3):
         _join(server, f"Seinäkatsoja {i} {uuid.uuid4().hex[:4]}")
     with offline_page(width=1920, height=1080, allow_hosts=("127.0.0.1",)) as (page, blocked):
         for phase in PHASES:
             _set_phase(server, session, phase)
             if phase == "warmup":
-                assert _call(server, "round", {"size": 2, "mode": "mixed"}, session=session)[0] == 200
+                assert server.api("round", {"size": 2, "mode": "mixed"}, session=session)[0] == 200
             page.goto(server.base_url + "projector")
             page.wait_for_function(f"() => document.body.dataset.phase === '{phase}'", timeout=10_000)
             page.locator("#vl-p-qr svg").wait_for(state="visible", timeout=10_000)
@@ -381,7 +352,7 @@ def test_the_projector_has_no_controls_and_large_type_in_every_phase(server):
             page.wait_for_timeout(300)
             assert page.evaluate(CONTROLS) == 0, phase
             assert page.evaluate(SMALL_TEXT, 24) == [], phase
-            projector = _call(server, "projector")[1]
+            projector = server.api("projector")[1]
             assert page.locator("#vl-p-url").inner_text().strip() == projector["short_url"], phase
             qr = page.locator("#vl-p-qr svg").bounding_box()
             # Big on the join screen and beside the groups and charts; in the band above
@@ -403,8 +374,8 @@ def _the_picture_is_embedded_again_only_when_it_changed(server, page):
     assert page.evaluate("() => Bokeh.documents.length === 1 && Bokeh.documents[0] === window.vlShown")
     before = page.locator("#vl-p-new").inner_text()
     token, me = _join(server, f"Uusi suhde {uuid.uuid4().hex[:4]}")
-    target = next(p["id"] for p in _call(server, "state")[1]["people"] if p["id"] != me)
-    status, payload = _call(server, "send", {"ties": [{"target": target, "knowing": 4, "trust": 4,
+    target = next(p["id"] for p in server.api("state")[1]["people"] if p["id"] != me)
+    status, payload = server.api("send", {"ties": [{"target": target, "knowing": 4, "trust": 4,
                                                        "commitment": 3}], "consent": True}, token=token)
     assert status == 200, payload
     page.wait_for_function("() => Bokeh.documents.length === 1 && Bokeh.documents[0] !== window.vlShown",
@@ -414,13 +385,13 @@ def _the_picture_is_embedded_again_only_when_it_changed(server, page):
 
 
 def test_the_projector_counts_a_new_participant_within_five_seconds(server):
-    session = _session(server)
+    session = server.login()
     _set_phase(server, session, "join")
     with offline_page(width=1920, height=1080, allow_hosts=("127.0.0.1",)) as (page, blocked):
         page.goto(server.base_url + "projector")
         page.locator("#vl-p-joined").wait_for(state="visible", timeout=10_000)
         page.wait_for_function("() => /\\d/.test(document.querySelector('#vl-p-joined').textContent)")
-        before = _call(server, "projector")[1]["counts"]["joined"]
+        before = server.api("projector")[1]["counts"]["joined"]
         expected = t("room.projector.joined", server.lang, count=before + 1)
         _join(server, f"Myöhäinen {uuid.uuid4().hex[:5]}")
         page.wait_for_function(f"() => document.querySelector('#vl-p-joined').textContent === {json.dumps(expected)}",
@@ -429,12 +400,12 @@ def test_the_projector_counts_a_new_participant_within_five_seconds(server):
 
 
 def test_results_are_charts_with_no_names_on_the_projector(server):
-    session = _session(server)
+    session = server.login()
     tokens = [_join(server, f"Arvioija {i} {uuid.uuid4().hex[:4]}")[0] for i in range(5)]
-    items = _call(server, "state")[1]["items"]
+    items = server.api("state")[1]["items"]
     assert len(items) >= 3
     for n, token in enumerate(tokens):
-        status, payload = _call(server, "answers", {"answers": {item: 1 + (n + i) % 5 for i, item in enumerate(items)}},
+        status, payload = server.api("answers", {"answers": {item: 1 + (n + i) % 5 for i, item in enumerate(items)}},
                                 token=token)
         assert status == 200, payload
     _set_phase(server, session, "results")

@@ -258,10 +258,11 @@ def wall_picture(data, *, new_pairs=(), lang: str, width: int = WALL_WIDTH, heig
     tie out; no toolbar and no title (the page has its own headline).
     """
     import numpy as np
-    from bokeh.models import ColumnDataSource, LabelSet, LegendItem
+    from bokeh.models import ColumnDataSource, LegendItem
 
     from ..viz import network_picture
-    from ..viz.labels import CHAR_EM, LINE_EM, place_labels
+    from ..viz.labels import CHAR_EM, LINE_EM
+    from ..viz.picture import add_name_labels
     from ..viz.style import KIND_MARKERS
 
     picture = network_picture(data, lang=lang, positions=positions, width=width, height=height,
@@ -355,25 +356,9 @@ def wall_picture(data, *, new_pairs=(), lang: str, width: int = WALL_WIDTH, heig
     touched = {i for p in new_pairs for i in p}
     order = ([i for i in size_order if ids[i] in touched]
              + [i for i in size_order if ids[i] not in touched])
-    placed = place_labels(nodes["px"].to_numpy(), nodes["py"].to_numpy(), nodes["size"].to_numpy() / 2,
-                          nodes["label"].astype(str).tolist(), font_px=LABEL_PX,
-                          frame=(frame_width, frame_height), order=order,
-                          avoid_nodes=len(nodes) <= 150)
-    rows = placed["index"].to_numpy(dtype=int)
-    placed.insert(0, "id", [ids[i] for i in rows])
-    placed.insert(1, "label", nodes["label"].astype(str).to_numpy()[rows])
-    if len(placed):
-        labels = ColumnDataSource({
-            "x": nodes["x"].to_numpy()[rows], "y": nodes["y"].to_numpy()[rows],
-            "label": placed["label"].to_numpy(), "id": placed["id"].to_numpy(),
-            "dx": placed["dx"].to_numpy(), "dy": placed["dy"].to_numpy(),
-            "align": placed["align"].to_numpy(), "baseline": placed["baseline"].to_numpy(),
-            "alpha": np.ones(len(placed)), "bg": np.full(len(placed), 0.8)})
-        fig.add_layout(LabelSet(x="x", y="y", text="label", source=labels, x_offset="dx",
-                                y_offset="dy", text_align="align", text_baseline="baseline",
-                                text_alpha="alpha", background_fill_color="#FFFFFF",
-                                background_fill_alpha="bg", text_font_size=f"{LABEL_PX}px",
-                                text_color="#111111", name="labels"))
+    placed, _ = add_name_labels(fig, nodes, order=order, frame=(frame_width, frame_height),
+                                font_px=LABEL_PX, font_size=f"{LABEL_PX}px", text_color="#111111",
+                                bg_alpha=0.8)
     picture.labels = placed
     return WallPicture(picture, list(new_pairs))
 
@@ -466,7 +451,7 @@ def evaluation_html(summary: dict, lang: str) -> str:
     legend = "".join(f'<span style="display:inline-flex;align-items:center;gap:.3em;margin-right:1em">'
                      f'<span style="width:1.2em;height:1.2em;background:{c};display:inline-block"></span>'
                      f'{k}</span>' for k, c in enumerate(ANSWER_COLOURS, start=1))
-    parts = [f'<div class="vl-evaluation-charts" style="max-width:60em;overflow-wrap:normal;word-break:normal">',
+    parts = ['<div class="vl-evaluation-charts" style="max-width:60em;overflow-wrap:normal;word-break:normal">',
              f'<p>{esc(t("room.views.respondents", lang, count=summary["respondents"], round=summary["round"]))}</p>',
              f'<p style="font-size:.95em">{legend}{esc(t("room.views.scale", lang))}</p>']
     for dim in summary["dimensions"]:

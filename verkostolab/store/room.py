@@ -142,6 +142,12 @@ class _Room:
             SQL_TABLES[CLAIMS_TABLE].create(conn, checkfirst=True)
             self._room_ready = True
 
+    def _has_room(self, conn) -> bool:
+        """Whether the room's tables are there (asked of the database once per store)."""
+        if not self._room_ready:
+            self._room_ready = sa.inspect(conn).has_table("run_members")
+        return self._room_ready
+
     def _write(self, write, retries: int = 8):
         if not self.exists():
             self.create()
@@ -312,16 +318,25 @@ class _Room:
 
     def member_of(self, run_id: str, owner: str | None) -> dict | None:
         """The member this page joined as (``None`` when it has not)."""
+        return self.participant_state(run_id, owner)["me"]
+
+    def participant_state(self, run_id: str, owner: str | None) -> dict:
+        """What a phone polls, in one read: ``me`` (the member this page joined as, or
+        ``None``), ``sent`` (what they sent in this run, to prefill an edit, or ``None``)
+        and ``answers`` (their evaluation answers of this run, item → value)."""
+        out = {"me": None, "sent": None, "answers": {}}
         if not owner or not self.exists():
-            return None
-        members = ROOM_TABLES["members"]
+            return out
         with self._reading() as conn:
-            if not sa.inspect(conn).has_table("run_members"):
-                return None
-            row = conn.execute(sa.select(members.c.actor_id).where(
-                (members.c.run_id == run_id) & (members.c.owner == owner)
-                & members.c.hidden.is_(False))).first()
-            return None if row is None else self._who(conn, row[0])
+            if not self._has_room(conn):
+                return out
+            member = self._member_or_none(conn, run_id, owner)
+            if member is None:
+                return out
+            out["me"] = self._who(conn, member.actor_id)
+            out["sent"] = self._sent(conn, run_id, member.actor_id)
+            out["answers"] = self._answers(conn, self._run_row(conn, run_id), member.actor_id)
+        return out
 
     def run_members(self, run_id: str, *, include_hidden: bool = False) -> list[dict]:
         """The people who joined the run (and those the facilitator added)."""
@@ -363,7 +378,7 @@ class _Room:
     def hidden_members(self, run_id: str) -> set[str]:
         m = ROOM_TABLES["members"]
         with self._reading() as conn:
-            if not sa.inspect(conn).has_table("run_members"):
+            if not self._has_room(conn):
                 return set()
             return set(conn.execute(sa.select(m.c.actor_id).where(
                 (m.c.run_id == run_id) & m.c.hidden.is_(True))).scalars())
@@ -440,12 +455,15 @@ class _Room:
         return result
 
     # -- sending ----------------------------------------------------------------------------
-    def _member_row(self, conn, run_id: str, owner: str | None):
+    def _member_or_none(self, conn, run_id: str, owner: str | None):
         m = ROOM_TABLES["members"]
-        row = None
-        if owner:
-            row = conn.execute(sa.select(m).where((m.c.run_id == run_id) & (m.c.owner == owner)
-                                                  & m.c.hidden.is_(False))).first()
+        if not owner:
+            return None
+        return conn.execute(sa.select(m).where((m.c.run_id == run_id) & (m.c.owner == owner)
+                                               & m.c.hidden.is_(False))).first()
+
+    def _member_row(self, conn, run_id: str, owner: str | None):
+        row = self._member_or_none(conn, run_id, owner)
         if row is None:
             raise RoomError("room.join_first", field="name")
         return row
@@ -497,68 +515,47 @@ class _Room:
 
     def sent_in_run(self, run_id: str, owner: str | None) -> dict | None:
         """What the page's member sent in this run (to prefill an edit), or ``None``."""
-        if not owner or not self.exists():
+        return self.participant_state(run_id, owner)["sent"]
+
+    def _sent(self, conn, run_id: str, actor_id: str) -> dict | None:
+        sent, ties = ROOM_TABLES["sent"], SQL_TABLES["ties"]
+        a, o = SQL_TABLES["actors"], SQL_TABLES["organisations"]
+        rows = conn.execute(
+            sa.select(ties.c.target, ties.c.knowing, ties.c.trust, ties.c.commitment, a.c.name,
+                      o.c.name.label("organisation"))
+            .select_from(ties.join(sent, sent.c.tie_row == ties.c.row_id)
+                         .outerjoin(a, a.c.actor_id == ties.c.target)
+                         .outerjoin(o, a.c.organisation_id == o.c.organisation_id))
+            .where((sent.c.run_id == run_id) & (sent.c.actor_id == actor_id))
+            .order_by(ties.c.row_id)).all()
+        if not rows:
             return None
-        sent, tie_table = ROOM_TABLES["sent"], SQL_TABLES["ties"]
-        with self._reading() as conn:
-            if not sa.inspect(conn).has_table("run_sent"):
-                return None
-            try:
-                member = self._member_row(conn, run_id, owner)
-            except RoomError:
-                return None
-            rows = conn.execute(sa.select(tie_table.c.target, tie_table.c.knowing, tie_table.c.trust,
-                                          tie_table.c.commitment)
-                                .select_from(tie_table.join(sent, sent.c.tie_row == tie_table.c.row_id))
-                                .where((sent.c.run_id == run_id) & (sent.c.actor_id == member.actor_id))
-                                .order_by(tie_table.c.row_id)).all()
-            if not rows:
-                return None
-            ties = []
-            for r in rows:
-                ties.append({"target": r.target, **self._who(conn, r.target),
-                             "knowing": r.knowing, "trust": r.trust, "commitment": r.commitment})
-            consent = self._consent_map(conn).get(member.actor_id)
-        return {"ties": ties, "consent": consent}
+        return {"ties": [{"target": r.target, "actor_id": r.target,
+                          "label": label(r.name, r.organisation) if r.name else r.target,
+                          "knowing": r.knowing, "trust": r.trust, "commitment": r.commitment}
+                         for r in rows],
+                "consent": self._consent_map(conn).get(actor_id)}
 
     def answer_in_run(self, run_id: str, owner: str, answers: dict) -> int:
         """The page's member answers the evaluation statements (answering again replaces)."""
         with self._reading() as conn:
-            if not sa.inspect(conn).has_table("run_members"):
+            if not self._has_room(conn):
                 raise RoomError("room.join_first", field="name")
             member = self._member_row(conn, run_id, owner)
             run = self._run_row(conn, run_id)
         if not any(v is not None for v in (answers or {}).values()):
             raise RoomError("room.answer_some", field="answers")
-        # The page that joined as this member may answer for them, also when they said no
-        # to being shown (a "no" is theirs to keep, not a bar to answering).
-        claims = SQL_TABLES[CLAIMS_TABLE]
-
-        def claim(conn):
-            where = (claims.c.actor_id == member.actor_id) & (claims.c.scope == "evaluation")
-            if conn.execute(sa.select(claims.c.owner).where(where)).first() is None:
-                conn.execute(claims.insert().values(actor_id=member.actor_id, scope="evaluation",
-                                                    owner=str(owner), at=_now()))
-
-        self._write(claim)
         return self.add_answers(member.actor_id, run.round, answers, owner=owner)
 
     def answered_in_run(self, run_id: str, owner: str | None) -> dict:
         """The page's member's answers of this run's evaluation (item → value)."""
-        if not owner or not self.exists():
-            return {}
+        return self.participant_state(run_id, owner)["answers"]
+
+    def _answers(self, conn, run, actor_id: str) -> dict:
         answers = SQL_TABLES["assessments"]
-        with self._reading() as conn:
-            if not sa.inspect(conn).has_table("run_members"):
-                return {}
-            try:
-                member = self._member_row(conn, run_id, owner)
-            except RoomError:
-                return {}
-            run = self._run_row(conn, run_id)
-            return {item: value for item, value in conn.execute(
-                sa.select(answers.c.item, answers.c.value).where(
-                    (answers.c.respondent == member.actor_id) & (answers.c.round == run.round)))}
+        return {item: value for item, value in conn.execute(
+            sa.select(answers.c.item, answers.c.value).where(
+                (answers.c.respondent == actor_id) & (answers.c.round == run.round)))}
 
     def run_counts(self, run_id: str) -> dict:
         """``joined``, ``present``, ``sent`` and ``evaluated``: this run's people only."""
@@ -605,7 +602,7 @@ class _Room:
             return []
         rounds, grouped = ROOM_TABLES["rounds"], ROOM_TABLES["grouped"]
         with self._reading() as conn:
-            if not sa.inspect(conn).has_table("run_rounds"):
+            if not self._has_room(conn):
                 return []
             out = []
             for r in conn.execute(sa.select(rounds).where(rounds.c.run_id == run_id)

@@ -79,7 +79,8 @@ def _claim(conn, actor_id: str, scope: str, owner: str | None, refused: bool) ->
     """Check (and take) the page's claim on ``actor_id``'s answers of ``scope``.
 
     Raises :class:`NotYours` when another page owns them, or when nobody does and the
-    person has answered *no* (a "no" recorded elsewhere is theirs, not this page's).
+    person has answered *no* (a "no" recorded elsewhere is theirs, not this page's) -
+    unless this page already answers for them in another scope.
     """
     if owner is None:
         return
@@ -92,7 +93,11 @@ def _claim(conn, actor_id: str, scope: str, owner: str | None, refused: bool) ->
             raise NotYours()
         return
     if refused:
-        raise NotYours()
+        # a "no" is the person's own: only the page that already answers for them in
+        # another scope (the page they joined or sent from) may go on answering
+        mine = conn.execute(sa.select(table.c.owner).where(table.c.actor_id == actor_id)).scalars().all()
+        if not any(hmac.compare_digest(str(o), str(owner)) for o in mine):
+            raise NotYours()
     conn.execute(table.insert().values(actor_id=actor_id, scope=scope, owner=str(owner),
                                        at=dt.datetime.now().replace(microsecond=0)))
 

@@ -17,7 +17,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from bokeh.layouts import column
 from bokeh.models import (ColumnDataSource, FactorRange, HoverTool, Label, LabelSet, Legend,
                           LegendItem, Range1d, Title)
 from bokeh.plotting import figure

@@ -33,11 +33,11 @@ from ..measures.analysis import Analysis, analyse
 from ..tables.data import NetworkData
 from ..tables.privacy import pseudonymise as pseudonymise_data
 from ..tables.privacy import pseudonymise_labels
-from .labels import CHAR_EM, compress_outliers, label_box_size, place_labels
+from .labels import CHAR_EM, compress_outliers, place_labels
 from .layout import backbone_positions, layout_positions
 from .style import TIE_COLOURS, kind_marker, scale_sizes, scale_widths, sector_colour
 
-__all__ = ["Picture", "network_picture", "SIZE_MEASURES", "CO_DEVELOPMENT_KINDS"]
+__all__ = ["Picture", "network_picture", "add_name_labels", "SIZE_MEASURES", "CO_DEVELOPMENT_KINDS"]
 
 #: Measures a picture can size its nodes by.
 SIZE_MEASURES = ("degree", "strength", "betweenness", "closeness", "eigenvector", "pagerank",
@@ -105,6 +105,35 @@ def _edge_frame(graph) -> pd.DataFrame:
         if col not in frame:
             frame[col] = 0
     return frame.reset_index(drop=True)
+
+
+def add_name_labels(fig, nodes, *, order, frame, font_px: float, font_size: str,
+                    text_color: str, bg_alpha: float):
+    """Place names (``nodes``: ``px``, ``py``, ``size``, ``label``, ``x``, ``y``) in the order
+    given where they overlap no other name and stay inside ``frame`` (see
+    :func:`verkostolab.viz.labels.place_labels`), and draw them on ``fig`` as one
+    ``LabelSet`` named ``labels``.  Returns (the placed labels, their data source or
+    ``None``)."""
+    placed = place_labels(nodes["px"].to_numpy(), nodes["py"].to_numpy(), nodes["size"].to_numpy() / 2,
+                          nodes["label"].astype(str).tolist(), font_px=font_px, frame=frame,
+                          order=order, avoid_nodes=len(nodes) <= 150)
+    rows = placed["index"].to_numpy(dtype=int)
+    placed.insert(0, "id", nodes.index[rows].astype(str))
+    placed.insert(1, "label", nodes["label"].astype(str).to_numpy()[rows])
+    if not len(placed):
+        return placed, None
+    source = ColumnDataSource({
+        "x": nodes["x"].to_numpy()[rows], "y": nodes["y"].to_numpy()[rows],
+        "label": placed["label"].to_numpy(), "id": placed["id"].to_numpy(),
+        "dx": placed["dx"].to_numpy(), "dy": placed["dy"].to_numpy(),
+        "align": placed["align"].to_numpy(), "baseline": placed["baseline"].to_numpy(),
+        "alpha": np.ones(len(placed)), "bg": np.full(len(placed), bg_alpha)})
+    fig.add_layout(LabelSet(x="x", y="y", text="label", source=source, x_offset="dx",
+                            y_offset="dy", text_align="align", text_baseline="baseline",
+                            text_alpha="alpha", background_fill_color="#FFFFFF",
+                            background_fill_alpha="bg", text_font_size=font_size,
+                            text_color=text_color, name="labels"))
+    return placed, source
 
 
 def network_picture(data: NetworkData | Analysis, *, level: str | None = None, period=None,
@@ -366,26 +395,9 @@ def network_picture(data: NetworkData | Analysis, *, level: str | None = None, p
         tried = np.argsort(-nodes["size_value"].fillna(0).to_numpy(dtype=float), kind="stable")
         if labels == "auto" and len(nodes) > 80:
             tried = tried[:40]
-    placed = place_labels(nodes["px"].to_numpy(), nodes["py"].to_numpy(), nodes["size"].to_numpy() / 2,
-                          nodes["label"].astype(str).tolist(), font_px=font_px,
-                          frame=(frame_width, frame_height), order=tried,
-                          avoid_nodes=len(nodes) <= 150)
-    rows = placed["index"].to_numpy(dtype=int)
-    placed.insert(0, "id", nodes.index[rows].astype(str))
-    placed.insert(1, "label", nodes["label"].astype(str).to_numpy()[rows])
-    label_source = None
-    if len(placed):
-        label_source = ColumnDataSource({
-            "x": nodes["x"].to_numpy()[rows], "y": nodes["y"].to_numpy()[rows],
-            "label": placed["label"].to_numpy(), "id": placed["id"].to_numpy(),
-            "dx": placed["dx"].to_numpy(), "dy": placed["dy"].to_numpy(),
-            "align": placed["align"].to_numpy(), "baseline": placed["baseline"].to_numpy(),
-            "alpha": np.ones(len(placed)), "bg": np.full(len(placed), 0.75)})
-        fig.add_layout(LabelSet(x="x", y="y", text="label", source=label_source, x_offset="dx",
-                                y_offset="dy", text_align="align", text_baseline="baseline",
-                                text_alpha="alpha", background_fill_color="#FFFFFF",
-                                background_fill_alpha="bg", text_font_size=f"{font_px * 0.75:g}pt",
-                                text_color="#222222", name="labels"))
+    placed, label_source = add_name_labels(fig, nodes, order=tried, frame=(frame_width, frame_height),
+                                           font_px=font_px, font_size=f"{font_px * 0.75:g}pt",
+                                           text_color="#222222", bg_alpha=0.75)
     legend = Legend(items=legend_items, location="top_left", click_policy="hide",
                     label_text_font_size="10pt", glyph_height=18, glyph_width=22, label_height=18,
                     spacing=2,

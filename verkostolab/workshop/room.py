@@ -290,14 +290,13 @@ def _shared_state(room: RoomContext, lang: str) -> dict:
 
 def _my_state(room: RoomContext, token: str | None, shared: dict) -> dict:
     run_id = shared["run_id"]
-    me = room.store.member_of(run_id, token)
-    out = {"me": me, "sent": None, "answers": {}, "group": None}
+    out = {**room.store.participant_state(run_id, token), "group": None}
+    me = out["me"]
     if me is None:
         return out
-    out["sent"] = room.store.sent_in_run(run_id, token)
-    out["answers"] = room.store.answered_in_run(run_id, token)
     if shared["phase"] == "warmup":
-        rounds = room.store.rounds(run_id)
+        # one read a second for the whole room, not one per phone
+        rounds = room.cached(("rounds", run_id), 1.0, lambda: room.store.rounds(run_id))
         if rounds:
             newest = rounds[-1]
             labels = {p["id"]: p["label"] for p in shared["people"]}
